@@ -1,0 +1,69 @@
+// swift-tools-version:6.0
+// AlignScope — an interactive shell for probing how alignment changes a language model's global representation.
+//
+// Modules are layered one way (lower never imports higher):
+//   CKernels, Kernels            numerics: half/bf16, quantised blocks, matmul, threads
+//   ModelFormats                 safetensors, GGUF, PyTorch pickles, config.json — memory-mapped
+//   Tokenizers, ChatTemplates    tokenizer.json / SentencePiece / GGUF vocabularies; the Jinja subset
+//   InferenceAPI                 the engine contract shared by in-process and remote models
+//   Engine                       the in-process transformer (Llama/Mistral/Qwen2, reward heads)
+//   RemoteBackend, InferenceServer, ResultsCache   scale-out over OpenAI-compatible HTTP
+//   Datasets, Evaluations        the study's data, prompts, metrics and analyses (know no engine internals)
+//   Reports                      terminal tables, CSV/JSON/Markdown export, SVG plots and maps
+//   Shell                        the command language, REPL, sessions
+//   alignscope                   a thin main
+import PackageDescription
+
+/// Numeric code is compiled optimised and for the build machine's vector unit even in debug builds:
+/// without `-target-cpu`, Swift SIMD falls back to scalar library calls.
+let fastMath: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-target-cpu", "native"]),
+]
+
+let package = Package(
+    name: "AlignScope",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "alignscope", targets: ["alignscope"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Numerics
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "Kernels", dependencies: ["CKernels"], swiftSettings: fastMath),
+
+        // Model files, tokenizers, templates
+        .target(name: "ModelFormats", dependencies: ["Kernels"]),
+        .target(name: "Tokenizers", dependencies: ["ModelFormats"]),
+        .target(name: "ChatTemplates"),
+
+        // Inference
+        .target(name: "InferenceAPI"),
+        .target(name: "Engine",
+                dependencies: ["Kernels", "ModelFormats", "Tokenizers", "ChatTemplates", "InferenceAPI"],
+                swiftSettings: fastMath),
+
+        // Data and evaluations
+        .target(name: "Datasets"),
+        .target(name: "Evaluations", dependencies: ["Datasets", "InferenceAPI"]),
+        .target(name: "Reports", dependencies: ["Evaluations", "Datasets"]),
+
+        // The shell
+        .target(name: "Shell",
+                dependencies: ["Engine", "Evaluations", "Reports", "Datasets", "InferenceAPI"]),
+        .executableTarget(name: "alignscope",
+                          dependencies: ["Shell", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        // Tests (run optimised: `swift test -c release`)
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
+        .testTarget(name: "ModelFormatsTests", dependencies: ["ModelFormats"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "ModelFormats"]),
+        .testTarget(name: "ChatTemplatesTests", dependencies: ["ChatTemplates"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "EvaluationsTests", dependencies: ["Evaluations", "Datasets"]),
+        .testTarget(name: "ShellTests", dependencies: ["Shell"]),
+    ]
+)

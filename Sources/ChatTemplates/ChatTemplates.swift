@@ -1,0 +1,1 @@
+// ChatTemplates: see the module's README section in DEVELOPING.md.

@@ -1,0 +1,1 @@
+// Engine: see the module's README section in DEVELOPING.md.

@@ -1,0 +1,1 @@
+// Kernels: see the module's README section in DEVELOPING.md.

@@ -1,0 +1,1 @@
+// ModelFormats: see the module's README section in DEVELOPING.md.

@@ -1,0 +1,1 @@
+// Shell: see the module's README section in DEVELOPING.md.

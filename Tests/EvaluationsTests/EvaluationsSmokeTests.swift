@@ -1,0 +1,6 @@
+import XCTest
+@testable import Evaluations
+
+final class EvaluationsSmokeTests: XCTestCase {
+    func testModuleLinks() throws {}
+}

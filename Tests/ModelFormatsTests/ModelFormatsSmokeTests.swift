@@ -1,0 +1,6 @@
+import XCTest
+@testable import ModelFormats
+
+final class ModelFormatsSmokeTests: XCTestCase {
+    func testModuleLinks() throws {}
+}
