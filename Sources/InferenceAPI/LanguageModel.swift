@@ -28,6 +28,12 @@ public protocol LanguageModel: AnyObject, Sendable {
     func generate(_ prompts: [String], options: GenerationOptions, control: RunControl,
                   onToken: (@Sendable (Int, String) -> Void)?) throws -> [Generation]
 
+    /// The log-probability of every token of each text given the tokens before it, as the model tokenizes the
+    /// text (with its default special tokens). This is what `/v1/completions` returns with `echo` and
+    /// `max_tokens=0`; the first token has no logprob. Offsets let callers find where a continuation begins
+    /// in the model's own tokenization.
+    func promptLogprobs(_ texts: [String], control: RunControl) throws -> [[TokenLogprob]]
+
     /// The most probable next tokens after `prompt`, most probable first.
     func nextTokens(after prompt: String, top: Int) throws -> [TokenProbability]
 

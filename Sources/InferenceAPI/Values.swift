@@ -141,3 +141,21 @@ public enum InferenceError: Error, Sendable, Equatable, CustomStringConvertible 
         }
     }
 }
+
+/// One token of a text as the model sees it.
+public struct TokenLogprob: Hashable, Sendable, Codable {
+    public var id: Int
+    /// The token's text as it stands in the input (empty for special tokens the tokenizer added, such as BOS).
+    public var text: String
+    /// Byte offset (UTF-8) of the token's first byte in the input text; added special tokens have offset 0.
+    public var offset: Int
+    /// Natural-log probability given all tokens before it; `nil` for the first token.
+    public var logprob: Double?
+
+    public init(id: Int, text: String, offset: Int, logprob: Double?) {
+        self.id = id
+        self.text = text
+        self.offset = offset
+        self.logprob = logprob
+    }
+}
