@@ -1,1 +1,0 @@
-// ModelFormats: see the module's README section in DEVELOPING.md.

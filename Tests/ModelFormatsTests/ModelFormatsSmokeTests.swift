@@ -1,6 +1,0 @@
-import XCTest
-@testable import ModelFormats
-
-final class ModelFormatsSmokeTests: XCTestCase {
-    func testModuleLinks() throws {}
-}
