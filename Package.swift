@@ -50,9 +50,12 @@ let package = Package(
         .target(name: "Evaluations", dependencies: ["Datasets", "InferenceAPI"]),
         .target(name: "Reports", dependencies: ["Evaluations", "Datasets"]),
 
-        // The shell
+        // The shell (libedit through a system-library module and a shim for its variadic C calls)
+        .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        .target(name: "CLineEditShim", dependencies: ["CLibEdit"]),
         .target(name: "Shell",
-                dependencies: ["Engine", "Evaluations", "Reports", "Datasets", "InferenceAPI"]),
+                dependencies: ["Engine", "Evaluations", "Reports", "Datasets", "InferenceAPI",
+                               "CLibEdit", "CLineEditShim"]),
         .executableTarget(name: "alignscope",
                           dependencies: ["Shell", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
@@ -64,6 +67,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "EvaluationsTests", dependencies: ["Evaluations", "Datasets"]),
-        .testTarget(name: "ShellTests", dependencies: ["Shell"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Evaluations"]),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "Reports", "Evaluations", "InferenceAPI"]),
     ]
 )

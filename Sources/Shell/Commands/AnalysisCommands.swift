@@ -1,0 +1,4 @@
+/// opinions, dialects, qa, choice, rank, rewards, correlate, compare.
+enum AnalysisCommands {
+    static var all: [Command] { [] }
+}

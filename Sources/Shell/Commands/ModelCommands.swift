@@ -1,0 +1,4 @@
+/// load, info, tokenize, template, ask, score, next, reward (engine-backed).
+enum ModelCommands {
+    static var all: [Command] { [] }
+}

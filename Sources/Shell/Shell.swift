@@ -1,1 +1,0 @@
-// Shell: see the module's README section in DEVELOPING.md.
