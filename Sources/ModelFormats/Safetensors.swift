@@ -108,42 +108,12 @@ public struct ShardedSafetensors: Sendable {
     public let tensors: [TensorView]
 
     public init(index url: URL) throws(FormatError) {
-        let index = try JSONDocument.object(contentsOf: url)
-        guard let weightMap = index["weight_map"] as? [String: Any] else {
-            throw FormatError(file: url.path, place: .key("weight_map"), kind: .malformedJSON, "missing \"weight_map\" object")
-        }
-        var shardNames: [String] = []
-        var wanted: [String: String] = [:]
-        for (tensor, value) in weightMap {
-            guard let shard = value as? String, !shard.contains("/"), !shard.isEmpty else {
-                throw FormatError(file: url.path, place: .key("weight_map.\(tensor)"), kind: .malformedJSON,
-                                  "shard must be a file name in the same folder")
-            }
-            wanted[tensor] = shard
-            if !shardNames.contains(shard) { shardNames.append(shard) }
-        }
-        shardNames.sort()
-        let folder = url.deletingLastPathComponent()
+        let index = try ShardIndex(contentsOf: url)
         var shards: [SafetensorsFile] = []
-        for name in shardNames {
-            shards.append(try SafetensorsFile(contentsOf: folder.appendingPathComponent(name)))
-        }
-        var found: [String: String] = [:]
-        var tensors: [TensorView] = []
-        for (name, shard) in zip(shardNames, shards) {
-            for tensor in shard.tensors {
-                if let other = found[tensor.name] {
-                    throw FormatError(file: shard.file.path, place: .tensor(tensor.name), kind: .inconsistent, "also stored in \(other)")
-                }
-                found[tensor.name] = name
-                tensors.append(tensor)
-            }
-        }
-        for (tensor, shard) in wanted.sorted(by: { $0.key < $1.key }) where found[tensor] != shard {
-            throw FormatError(file: url.path, place: .key("weight_map.\(tensor)"), kind: .inconsistent,
-                              found[tensor].map { "listed in \(shard) but stored in \($0)" } ?? "not found in \(shard)")
+        for name in index.shardNames {
+            shards.append(try SafetensorsFile(contentsOf: index.shardURL(name)))
         }
         self.shards = shards
-        self.tensors = tensors
+        tensors = try index.merge(zip(index.shardNames, shards).map { ($0, $1.file.path, $1.tensors) })
     }
 }

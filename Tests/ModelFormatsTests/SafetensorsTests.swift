@@ -49,21 +49,4 @@ final class SafetensorsTests: XCTestCase {
         XCTAssertFalse(TensorType.f64.isSupportedWeightType)
         XCTAssertTrue(TensorType.bf16.isSupportedWeightType)
     }
-
-    /// Widens F32/F16/BF16/I8/U8 tensors to float32 and returns their bit patterns as hex (the fixture's form).
-    private func floatBitsHex(of tensor: TensorView) throws -> String {
-        let values: [Float] = try tensor.data.withUnsafeBytes { raw in
-            switch tensor.type {
-            case .i8: return raw.map { Float(Int8(bitPattern: $0)) }
-            case .u8: return raw.map { Float($0) }
-            default:
-                var out = [Float](repeating: 0, count: tensor.elementCount)
-                try out.withUnsafeMutableBufferPointer { try dequantize(raw, as: XCTUnwrap(tensor.type.ggmlType), count: tensor.elementCount, into: $0) }
-                return out
-            }
-        }
-        return values.map { value in
-            withUnsafeBytes(of: value.bitPattern.littleEndian) { $0.map { String(format: "%02x", $0) }.joined() }
-        }.joined()
-    }
 }
