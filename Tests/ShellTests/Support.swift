@@ -25,7 +25,7 @@ struct CountryFigures: AnalysisResult {
     func table() -> ResultTable {
         ResultTable(columns: ["model", "country", "similarity", "questions", "ci_low", "ci_high"],
                     rows: values.map { [.text(model), .text($0.0), .number($0.1, digits: 4), .integer(245),
-                                        .number($0.1 - 0.01, digits: 4), .number($0.1 + 0.01, digits: 4)] })
+                                        .number(0.5, digits: 4), .number(0.75, digits: 4)] })
     }
 }
 
@@ -52,4 +52,18 @@ func temporaryDirectory() -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("alignscope-tests-\(UUID().uuidString)")
     try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
+}
+
+enum PathsForTests {
+    /// ../shared beside the repository (tests may read it; the product may not).
+    static let shared = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("shared")
+    /// The repository root.
+    static let repository = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+}
+
+enum WorldGeometryLoader {
+    static func load(_ path: String) throws -> WorldGeometry { try WorldGeometry(contentsOf: path) }
 }

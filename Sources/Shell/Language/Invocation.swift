@@ -120,6 +120,10 @@ public struct Parser {
             }
         }
 
+        for clause in syntax.clauses where !clause.operand.isOptional && invocation.clauses[clause.keyword] == nil {
+            throw fail("expected '\(clause.keyword) \(clause.operand.name)'")
+        }
+
         if syntax.isChain {
             guard positional.count >= 2, arrows == positional.count - 1 else {
                 throw fail("expected a chain of at least two results or sources joined by '->'")
