@@ -1,1 +1,0 @@
-// Tokenizers: see the module's README section in DEVELOPING.md.
