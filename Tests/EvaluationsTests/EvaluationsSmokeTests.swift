@@ -1,6 +1,0 @@
-import XCTest
-@testable import Evaluations
-
-final class EvaluationsSmokeTests: XCTestCase {
-    func testModuleLinks() throws {}
-}
