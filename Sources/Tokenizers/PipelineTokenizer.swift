@@ -87,11 +87,14 @@ public struct PipelineTokenizer: Tokenizer {
             case .text(let range):
                 let piece = Array(bytes[range])
                 let normalizedText = normalizer?.apply(piece) ?? piece
+                // HF drops pieces that normalize to nothing before pre-tokenizers could add to them.
+                if normalizedText.isEmpty { continue }
                 for inner in normalizedMatcher.split(normalizedText, skipSpecial: !parseSpecialTokens) {
                     switch inner {
                     case .token(let id):
                         ids.append(id)
                     case .text(let innerRange):
+                        if innerRange.isEmpty { continue }
                         let start = PreTokenizer.Piece(bytes: normalizedText[innerRange],
                                                        isFirst: range.lowerBound == 0 && innerRange.lowerBound == 0)
                         let words = preTokenizer?.apply([start]) ?? [start]

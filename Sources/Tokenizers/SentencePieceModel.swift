@@ -150,7 +150,7 @@ struct SentencePieceModel {
         case .unigram:
             model = UnigramModel(vocabulary: vocabulary, scores: scores.map(Double.init), unknownID: Int32(unkID),
                                  byteFallback: byteFallback,
-                                 flavor: .sentencePiece(unused: types.map { $0 == .unused },
+                                 flavor: .sentencePiece(inLattice: types.map { $0 == .normal || $0 == .userDefined },
                                                         userDefined: types.map { $0 == .userDefined }),
                                  normal: types.map { $0 == .normal })
             name = "Unigram"

@@ -3,9 +3,10 @@
 struct UnigramModel: TokenModel {
     /// How a vocabulary's origin shapes the search.
     enum Flavor: Sendable {
-        /// SentencePiece: float32 sums, unused pieces excluded, user-defined pieces favoured, consecutive
-        /// unknown pieces reported once.
-        case sentencePiece(unused: [Bool], userDefined: [Bool])
+        /// SentencePiece: float32 sums, only normal and user-defined pieces in the lattice (control, byte,
+        /// unknown and unused pieces are not), user-defined pieces favoured, consecutive unknown pieces
+        /// reported once.
+        case sentencePiece(inLattice: [Bool], userDefined: [Bool])
         /// HF tokenizers: float64 sums, every piece a candidate, unknown runs fused when `fuseUnknown`.
         case huggingFace(fuseUnknown: Bool)
     }
@@ -28,7 +29,7 @@ struct UnigramModel: TokenModel {
         self.flavor = flavor
         var trie = ByteTrie()
         for (id, piece) in vocabulary.tokens.enumerated() where !piece.isEmpty && id < scores.count {
-            if case .sentencePiece(let unused, _) = flavor, id < unused.count, unused[id] { continue }
+            if case .sentencePiece(let inLattice, _) = flavor, id >= inLattice.count || !inLattice[id] { continue }
             trie.insert(piece, id: Int32(id))
         }
         self.trie = trie
