@@ -1,0 +1,122 @@
+/* Quantising activation rows to the kernels' Q8 layouts. One source, compiled twice (portable and AVX-512):
+ * every step is exact or a single IEEE operation, so both builds produce identical bytes. */
+#include "CKernels.h"
+#include "internal.h"
+#include <math.h>
+
+#pragma clang fp contract(off)
+
+CK_INLINE void quantize_q8_rows(const float *x, size_t ldx, int rows, int k, void *out) {
+    const ck_q8_layout l = ck_q8_layout_for(k);
+    for (int row = 0; row < rows; row++) {
+        const float *xr = x + (size_t)row * ldx;
+        uint8_t *base = (uint8_t *)out + (size_t)row * l.row_bytes;
+        int8_t *qs = (int8_t *)base;
+        float *xs = (float *)(base + l.xs_offset);
+        float *s = (float *)(base + l.s_offset);
+        memset(base, 0, l.row_bytes);
+        for (int b = 0; b < l.nb; b++) {
+            const float *v = xr + b * 32;
+            float amax = 0;
+            for (int j = 0; j < 32; j++) amax = fmaxf(amax, fabsf(v[j]));
+            const float d = amax / 127.0f;
+            const float id = d != 0 ? 1.0f / d : 0.0f;
+            int8_t q[32];
+            int sum = 0;
+            for (int j = 0; j < 32; j++) {
+                q[j] = (int8_t)nearbyintf(v[j] * id);
+                sum += q[j];
+            }
+            /* pair-interleaved placement: A0..15 B0..15 A16..31 B16..31 */
+            int8_t *pair = qs + (b / 2) * 64 + (b % 2) * 16;
+            memcpy(pair, q, 16);
+            memcpy(pair + 32, q + 16, 16);
+            float *lanes = xs + (b / 2) * 16 + (b % 2) * 4;
+            for (int j = 0; j < 4; j++) { lanes[j] = d; lanes[j + 8] = d; }
+            s[b] = d * (float)sum;
+        }
+    }
+}
+
+CK_INLINE void quantize_q8k_rows(const float *x, size_t ldx, int rows, int k, void *out) {
+    const int nb = k / 256;
+    for (int row = 0; row < rows; row++) {
+        const float *xr = x + (size_t)row * ldx;
+        uint8_t *block = (uint8_t *)out + (size_t)row * nb * CK_Q8K_BLOCK_BYTES;
+        for (int b = 0; b < nb; b++, block += CK_Q8K_BLOCK_BYTES) {
+            const float *v = xr + b * 256;
+            float amax = 0;
+            for (int j = 0; j < 256; j++) amax = fmaxf(amax, fabsf(v[j]));
+            const float d = amax / 127.0f;
+            const float id = d != 0 ? 1.0f / d : 0.0f;
+            int8_t *q = (int8_t *)(block + 4);
+            int16_t sums[16];
+            for (int j = 0; j < 256; j++) q[j] = (int8_t)nearbyintf(v[j] * id);
+            for (int g = 0; g < 16; g++) {
+                int sum = 0;
+                for (int j = 0; j < 16; j++) sum += q[g * 16 + j];
+                sums[g] = (int16_t)sum;
+            }
+            memcpy(block, &d, 4);
+            memcpy(block + 260, sums, 32);
+        }
+    }
+}
+
+void ck_quantize_q8_portable(const float *x, size_t ldx, int rows, int k, void *out) {
+    quantize_q8_rows(x, ldx, rows, k, out);
+}
+
+__attribute__((target(CK_VECTOR_TARGET)))
+void ck_quantize_q8_vector(const float *x, size_t ldx, int rows, int k, void *out) {
+    quantize_q8_rows(x, ldx, rows, k, out);
+}
+
+void ck_quantize_q8k_portable(const float *x, size_t ldx, int rows, int k, void *out) {
+    quantize_q8k_rows(x, ldx, rows, k, out);
+}
+
+__attribute__((target(CK_VECTOR_TARGET)))
+void ck_quantize_q8k_vector(const float *x, size_t ldx, int rows, int k, void *out) {
+    quantize_q8k_rows(x, ldx, rows, k, out);
+}
+
+/* ---- ggml Q8_0 weight blocks, for `quant=q8_0` on load ---- */
+
+/* float -> IEEE half, round to nearest even (what F16C's vcvtps2ph and ggml do). */
+static uint16_t half_from_float(float f) {
+    uint32_t x;
+    memcpy(&x, &f, 4);
+    const uint32_t sign = (x >> 16) & 0x8000;
+    const uint32_t abs = x & 0x7fffffff;
+    if (abs >= 0x7f800000) return (uint16_t)(sign | 0x7c00 | (abs > 0x7f800000 ? 0x200 : 0));
+    if (abs >= 0x477ff000) return (uint16_t)(sign | 0x7c00); /* rounds to infinity */
+    if (abs < 0x38800000) { /* half subnormal or zero */
+        if (abs < 0x33000000) return (uint16_t)sign;
+        const uint32_t mantissa = (abs & 0x7fffff) | 0x800000;
+        const int shift = 126 - (int)(abs >> 23); /* 14 ... 24 */
+        const uint32_t rest = mantissa & ((1u << shift) - 1);
+        const uint32_t halfway = 1u << (shift - 1);
+        uint32_t result = mantissa >> shift;
+        if (rest > halfway || (rest == halfway && (result & 1))) result++;
+        return (uint16_t)(sign | result);
+    }
+    uint32_t result = ((abs >> 13) - (112u << 10));
+    const uint32_t rest = abs & 0x1fff;
+    if (rest > 0x1000 || (rest == 0x1000 && (result & 1))) result++;
+    return (uint16_t)(sign | result);
+}
+
+void ck_quantize_row_q8_0(const float *x, void *out, int k) {
+    uint8_t *block = out;
+    for (int b = 0; b < k / 32; b++, block += 34) {
+        const float *v = x + b * 32;
+        float amax = 0;
+        for (int j = 0; j < 32; j++) amax = fmaxf(amax, fabsf(v[j]));
+        const float d = amax / 127.0f;
+        const float id = d != 0 ? 1.0f / d : 0.0f;
+        const uint16_t h = half_from_float(d);
+        memcpy(block, &h, 2);
+        for (int j = 0; j < 32; j++) block[2 + j] = (uint8_t)(int8_t)roundf(v[j] * id);
+    }
+}

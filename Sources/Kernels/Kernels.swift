@@ -1,1 +1,0 @@
-// Kernels: see the module's README section in DEVELOPING.md.
