@@ -1,1 +1,0 @@
-// ChatTemplates: see the module's README section in DEVELOPING.md.
