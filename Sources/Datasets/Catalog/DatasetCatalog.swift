@@ -104,7 +104,7 @@ public final class DatasetCatalog: Sendable {
             guard let entry = state.entries.first(where: { $0.name == name }) else {
                 throw DatasetError(file: name, "unknown dataset" + Self.suggestion(name, among: state.entries.map(\.name)))
             }
-            let loaded = try DatasetLoader.load(entry, policy: policy, countries: {
+            let loaded = try DatasetLoader.load(entry, policy: policy, root: root, countries: {
                 if let table = state.countryTable { return table }
                 let table = try self.buildCountryTable()
                 state.countryTable = table

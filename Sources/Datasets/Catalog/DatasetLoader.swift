@@ -31,7 +31,7 @@ public enum BundledData {
 
 /// Parses a registered entry by its kind.
 enum DatasetLoader {
-    static func load(_ entry: DatasetCatalog.Entry, policy: MalformedRowPolicy,
+    static func load(_ entry: DatasetCatalog.Entry, policy: MalformedRowPolicy, root: String?,
                      countries: () throws -> CountryTable) throws -> DatasetCatalog.Loaded {
         switch entry.kind {
         case .goqa:
@@ -44,8 +44,9 @@ enum DatasetLoader {
             let loaded = try MD3.loadProcessed(path: entry.path, policy: policy)
             return .init(dataset: .dialects(loaded.items), skipped: loaded.skipped)
         case .md3Raw:
-            let curationPath = entry.path + "/md3-curation.json"
-            let curation = FileBytes.exists(curationPath) ? try MD3.Curation.load(path: curationPath) : MD3.Curation()
+            // The study's curation travels with the raw files if present, else the bundled copy applies.
+            let candidates = [entry.path + "/md3-curation.json"] + (root.map { [$0 + "/" + BundledData.md3Curation] } ?? [])
+            let curation = try candidates.first(where: FileBytes.exists).map(MD3.Curation.load) ?? MD3.Curation()
             let loaded = try MD3.loadRaw(directory: entry.path, curation: curation, policy: policy)
             return .init(dataset: .dialects(loaded.items), skipped: loaded.skipped)
         case .tydiqa:

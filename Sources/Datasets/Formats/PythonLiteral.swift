@@ -185,6 +185,9 @@ public enum PythonLiteral {
                 if consume("False") { return .bool(false) }
                 if consume("None") { return .none }
                 if let prefix = stringPrefix() { return .string(try strings(prefix: prefix)) }
+                if consume("nan") || consume("inf") {
+                    throw SyntaxError(offset: position - 3, message: "inf/nan are not Python literals")
+                }
                 throw fail("unexpected character '\(scalar)'")
             }
         }

@@ -99,7 +99,7 @@ public enum GlobalOpinionsQA {
             do {
                 let question = try pair["question"].string()
                 let country = try pair["country"].string()
-                let options = try pair["options"].items().map { try $0.string() }
+                let options = try pair["options"].items().map(optionText)
                 let numbers = try pair["distribution"].items()
                 let distribution = try numbers.map { try $0.number() }
                 guard distribution.count == options.count else {
@@ -125,6 +125,14 @@ public enum GlobalOpinionsQA {
     }
 
     struct RowProblem: Error { var message: String }
+
+    /// An option as the study's prompt prints it: strings as they are, numbers as Python's `str()` does.
+    static func optionText(_ option: JSONCursor) throws -> String {
+        if case .number(let value, let text) = option.value {
+            return text.contains(where: { ".eE".contains($0) }) ? PythonFloat.repr(value) : text
+        }
+        return try option.string()
+    }
 
     /// `options`: a Python list repr; each item rendered with `str()` as the study's prompt does.
     static func parseOptions(_ text: String) throws -> [String] {

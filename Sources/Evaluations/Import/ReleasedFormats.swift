@@ -199,8 +199,11 @@ enum CorrelationImport {
                 throw DatasetError(file: path, line: index + 1, "expected SignificanceResult(statistic=…, pvalue=…)")
             }
             let label = heading ?? "correlation \(rows.count + 1)"
-            let year = label.split(separator: " ").first { $0.count == 4 && $0.allSatisfy(\.isNumber) }
-            rows.append(.init(left: "starling-rm-7b-alpha", right: year.map { "Gallup \($0)" } ?? label,
+            var right = label
+            if let year = label.split(separator: " ").first(where: { $0.count == 4 && $0.allSatisfy(\.isNumber) }) {
+                right = "Gallup " + String(year)
+            }
+            rows.append(.init(left: "starling-rm-7b-alpha", right: right,
                               spearman: statistic, pValue: pValue, n: nil))
         }
         guard !rows.isEmpty else { throw DatasetError(file: path, "no SignificanceResult lines") }

@@ -1,0 +1,32 @@
+import Foundation
+import XCTest
+
+/// Locations of test data: `../shared` (read-only reference data) and the repository's `Datasets/`.
+enum Paths {
+    /// The repository root, found from this file's real location (the dev package links to it).
+    static let repository: URL = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let shared = repository.deletingLastPathComponent().appendingPathComponent("shared").path
+    static let datasets = repository.appendingPathComponent("Datasets").path
+
+    static func sharedData(_ relative: String) -> String { shared + "/data/" + relative }
+
+    /// Skips the test when `../shared` is not there (the product never needs it).
+    static func requireShared(_ relative: String) throws -> String {
+        let path = sharedData(relative)
+        guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("\(path) not present") }
+        return path
+    }
+
+    /// A fresh temporary directory for a test's files.
+    static func temporaryDirectory() throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("alignscope-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url.path
+    }
+
+    static func write(_ text: String, to path: String) throws {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    }
+}
