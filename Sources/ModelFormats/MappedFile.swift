@@ -16,6 +16,8 @@ public final class MappedFile: @unchecked Sendable {
     public let path: String
     /// The mapped bytes (empty for an empty file).
     public let bytes: UnsafeRawBufferPointer
+    /// Whether `bytes` is an mmap (else a heap copy made by ``init(copying:path:)``).
+    private let isMapped: Bool
 
     /// Maps the file at `path`. Throws ``FormatError`` with kind `.missingFile` or `.io`.
     public init(path: String) throws(FormatError) {
@@ -35,6 +37,7 @@ public final class MappedFile: @unchecked Sendable {
             throw FormatError(file: path, kind: .io, "not a regular file")
         }
         let size = Int(info.st_size)
+        isMapped = size > 0
         guard size > 0 else {
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)
             return
@@ -45,9 +48,21 @@ public final class MappedFile: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: address, count: size)
     }
 
+    /// An in-memory "file" holding a copy of `contents`, named `path` in errors: what fuzzers and tests parse
+    /// without touching the disk.
+    public init(copying contents: some Collection<UInt8>, path: String) {
+        self.path = path
+        isMapped = false
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: contents.count, alignment: 64)
+        copy.copyBytes(from: contents)
+        bytes = UnsafeRawBufferPointer(copy)
+    }
+
     deinit {
-        if let base = bytes.baseAddress {
+        if isMapped, let base = bytes.baseAddress {
             munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)
+        } else if !isMapped {
+            bytes.deallocate()
         }
     }
 

@@ -27,6 +27,16 @@ struct PickleMachine {
 
     /// Runs the program to its STOP and returns the value it leaves.
     mutating func run() throws(FormatError) -> PickleValue {
+        do {
+            return try execute()
+        } catch {
+            // Reads that ran off the end report only a byte offset: say which member it was.
+            if case .within = error.place { throw error }
+            throw FormatError(file: error.file, place: .within(place, error.place), kind: error.kind, error.message)
+        }
+    }
+
+    private mutating func execute() throws(FormatError) -> PickleValue {
         while true {
             let at = reader.offset
             let op = try reader.read(UInt8.self, "pickle opcode")

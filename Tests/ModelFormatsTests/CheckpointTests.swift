@@ -135,3 +135,48 @@ final class TinyGGUFCheckpointTests: XCTestCase {
         XCTAssertEqual(checkpoint.summary.parameterCount, checkpoint.config.parameterCount)
     }
 }
+
+final class BadCheckpointTests: XCTestCase {
+    /// A folder with the tiny model's weights and a config.json edited by `edit`.
+    func folder(editing edit: (inout [String: Any]) -> Void, test: String = #function) throws -> URL {
+        let folder = try TestPaths.scratchDirectory(test)
+        let source = TestPaths.sharedFile("models/tiny-random-llama")
+        try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("model.safetensors"),
+                                                   withDestinationURL: source.appendingPathComponent("model.safetensors"))
+        var config = try XCTUnwrap(TestPaths.json(source.appendingPathComponent("config.json")) as? [String: Any])
+        edit(&config)
+        try JSONSerialization.data(withJSONObject: config).write(to: folder.appendingPathComponent("config.json"))
+        return folder
+    }
+
+    func testConfigAndWeightsThatDisagree() throws {
+        let moreLayers = try folder { $0["num_hidden_layers"] = 3 }
+        assertFormatError(.inconsistent, mentioning: ["tensor \"model.layers.2.input_layernorm.weight\"", "implies"]) {
+            try ModelFiles.open(moreLayers)
+        }
+        let widerFFN = try folder { $0["intermediate_size"] = 128 }
+        assertFormatError(.inconsistent, mentioning: ["model.layers.0.mlp.gate_proj.weight", "[172, 64]", "[128, 64]"]) {
+            try ModelFiles.open(widerFFN)
+        }
+        let tied = try folder { $0["tie_word_embeddings"] = true }
+        XCTAssertNoThrow(try ModelFiles.open(tied), "an unused lm_head is allowed")
+    }
+
+    func testMissingAndBrokenFiles() throws {
+        let noConfig = try TestPaths.scratchDirectory()
+        try FileManager.default.createSymbolicLink(at: noConfig.appendingPathComponent("model.safetensors"),
+                                                   withDestinationURL: TestPaths.sharedFile("models/tiny-random-llama/model.safetensors"))
+        assertFormatError(.missingFile, mentioning: ["config.json"]) { try ModelFiles.open(noConfig) }
+        try Data("{\"model_type\": \"llama\",".utf8).write(to: noConfig.appendingPathComponent("config.json"))
+        assertFormatError(.malformedJSON, mentioning: [noConfig.appendingPathComponent("config.json").path]) { try ModelFiles.open(noConfig) }
+        assertFormatError(.missingFile) { try ModelFiles.open(noConfig.appendingPathComponent("nothing.gguf")) }
+        let empty = try TestPaths.scratchDirectory("emptyFolder")
+        assertFormatError(.missingFile, mentioning: ["no model weights"]) { try ModelFiles.open(empty) }
+        let text = empty.appendingPathComponent("notes.txt")
+        try Data("hi".utf8).write(to: text)
+        assertFormatError(.unsupported, mentioning: ["not a model file"]) { try ModelFiles.open(text) }
+        let emptyGGUF = empty.appendingPathComponent("empty.gguf")
+        try Data().write(to: emptyGGUF)
+        assertFormatError(.truncated, mentioning: [emptyGGUF.path]) { try ModelFiles.open(emptyGGUF) }
+    }
+}
