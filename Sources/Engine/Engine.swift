@@ -1,1 +1,0 @@
-// Engine: see the module's README section in DEVELOPING.md.

@@ -1,0 +1,250 @@
+import Foundation
+import Kernels
+import ModelFormats
+import Synchronization
+
+/// New tokens of one sequence to run through the model, appended to `cache`.
+struct SequenceStep {
+    var cache: KVCache
+    var tokens: [Int]
+    /// Indices into `tokens` whose outputs (logits or hidden states) are wanted.
+    var outputs: [Int]
+}
+
+/// A Llama-family decoder (Llama, Mistral with its sliding window, Qwen2 with q/k/v biases) over a batch of
+/// sequences of different lengths.
+///
+/// All new tokens of all sequences form one batch of rows for the matmuls; attention is per row, against
+/// that row's own sequence. Every row's arithmetic is independent of the other rows and of the thread count,
+/// so a sequence gives the same bits alone, in any batch, or continued from a shared prefix.
+final class Transformer: @unchecked Sendable {
+    let weights: TransformerWeights
+    let config: ModelConfig
+    let rope: RotaryEmbedding
+    let pool: ThreadPool
+    private let workspace = MatmulWorkspace()
+    private let lock = Mutex<Void>(())
+
+    init(weights: TransformerWeights, ropeLayout: RopeLayout, pool: ThreadPool = .shared) throws(EngineError) {
+        self.weights = weights
+        config = weights.config
+        self.pool = pool
+        let scaling: RotaryEmbedding.Scaling
+        switch config.ropeScaling {
+        case .none: scaling = .none
+        case .linear(let factor): scaling = .linear(factor: factor)
+        case .llama3(let factor, let low, let high, let original):
+            scaling = .llama3(factor: factor, lowFrequencyFactor: low, highFrequencyFactor: high,
+                              originalContext: Double(original))
+        case .frequencyFactors(let tensor):
+            throw EngineError("rope frequency factors (\(tensor)) are not supported yet")
+        }
+        guard config.ropeDimensionCount == config.headDimension else {
+            throw EngineError("partial rotary embeddings (\(config.ropeDimensionCount) of \(config.headDimension) dimensions) are not supported")
+        }
+        guard config.hiddenActivation == "silu" else {
+            throw EngineError("activation \(config.hiddenActivation) is not supported (Llama-family models use silu)")
+        }
+        rope = RotaryEmbedding(headDimension: config.headDimension, theta: config.ropeTheta, scaling: scaling,
+                               pairing: ropeLayout == .interleaved ? .adjacent : .halves)
+    }
+
+    func makeCache(capacity: Int = 64) -> KVCache {
+        KVCache(layers: config.layerCount, kvDimension: config.keyValueHeadCount * config.headDimension,
+                capacity: capacity)
+    }
+
+    /// What ``forward(_:)`` returns for each requested output row, in order (sequence by sequence).
+    enum Output {
+        /// Final-norm hidden states, `hiddenSize` floats per output.
+        case hidden
+        /// LM-head logits, `vocabularySize` floats per output.
+        case logits
+    }
+
+    /// Runs the steps, appends their keys/values to their caches and returns the requested outputs, flat.
+    func forward(_ steps: [SequenceStep], output: Output) -> [Float] {
+        lock.withLock { _ in run(steps, output: output) }
+    }
+
+    private func run(_ steps: [SequenceStep], output: Output) -> [Float] {
+        let d = config.hiddenSize, heads = config.attentionHeadCount, kvHeads = config.keyValueHeadCount
+        let headDim = config.headDimension, qDim = heads * headDim, kvDim = kvHeads * headDim
+        let ffn = config.intermediateSize
+        let n = steps.reduce(0) { $0 + $1.tokens.count }
+        guard n > 0 else { return [] }
+
+        // Row bookkeeping: which sequence and position each batch row is.
+        var rowSequence = [Int](repeating: 0, count: n), rowPosition = [Int](repeating: 0, count: n)
+        var outputRows: [Int] = []
+        var row = 0
+        for (s, step) in steps.enumerated() {
+            step.cache.reserve(step.tokens.count)
+            precondition(steps[..<s].allSatisfy { $0.cache !== step.cache }, "a cache appears twice in one batch")
+            for i in 0..<step.tokens.count {
+                rowSequence[row + i] = s
+                rowPosition[row + i] = step.cache.length + i
+            }
+            outputRows += step.outputs.map { row + $0 }
+            row += step.tokens.count
+        }
+        // The new positions belong to the caches from here on; each layer writes its rows before attending.
+        for step in steps { step.cache.commit(step.tokens.count) }
+
+        let x = Buffer(n * d), h = Buffer(n * d), q = Buffer(n * qDim), k = Buffer(n * kvDim), v = Buffer(n * kvDim)
+        let attention = Buffer(n * qDim), projected = Buffer(n * d), gate = Buffer(n * ffn), up = Buffer(n * ffn)
+        defer { [x, h, q, k, v, attention, projected, gate, up].forEach { $0.free() } }
+
+        row = 0
+        for step in steps {
+            for token in step.tokens {
+                weights.embedding.dequantizeRow(token, into: x.pointer + row * d)
+                row += 1
+            }
+        }
+
+        let epsilon = Float(config.rmsNormEpsilon)
+        let threads = pool.threadCount
+        let cosines = Buffer(threads * headDim), sines = Buffer(threads * headDim)
+        let scores = (0..<threads).map { _ in Buffer(steps.map { $0.cache.length }.max() ?? 1) }
+        defer { cosines.free(); sines.free(); scores.forEach { $0.free() } }
+
+        for (layerIndex, layer) in weights.layers.enumerated() {
+            normalize(x, into: h, rows: n, weight: layer.attentionNorm, epsilon: epsilon)
+            multiply(layer.query, h, rows: n, into: q, bias: layer.queryBias)
+            multiply(layer.key, h, rows: n, into: k, bias: layer.keyBias)
+            multiply(layer.value, h, rows: n, into: v, bias: layer.valueBias)
+
+            pool.parallelFor(n) { r in
+                let t = r % threads
+                rope.rotate(q.pointer + r * qDim, heads: heads, position: rowPosition[r],
+                            cos: cosines.pointer + t * headDim, sin: sines.pointer + t * headDim)
+                rope.rotate(k.pointer + r * kvDim, heads: kvHeads, position: rowPosition[r],
+                            cos: cosines.pointer + t * headDim, sin: sines.pointer + t * headDim)
+                let cache = steps[rowSequence[r]].cache
+                cache.keyRow(layerIndex, rowPosition[r]).update(from: k.pointer + r * kvDim, count: kvDim)
+                cache.valueRow(layerIndex, rowPosition[r]).update(from: v.pointer + r * kvDim, count: kvDim)
+            }
+            // Every new row is in its cache now; each row attends to positions ≤ its own.
+            let segments = steps.map { $0.cache.segments(layer: layerIndex, upTo: $0.cache.length) }
+            attend(q, into: attention, rows: n, rowSequence: rowSequence, rowPosition: rowPosition,
+                   segments: segments, scores: scores)
+
+            multiply(layer.output, attention, rows: n, into: projected, bias: layer.outputBias)
+            VectorOps.add(projected.pointer, to: x.pointer, count: n * d)
+
+            normalize(x, into: h, rows: n, weight: layer.mlpNorm, epsilon: epsilon)
+            multiply(layer.gate, h, rows: n, into: gate, bias: nil)
+            multiply(layer.up, h, rows: n, into: up, bias: nil)
+            pool.parallelRanges(n) { rows in
+                VectorOps.siluMultiply(gate.pointer + rows.lowerBound * ffn, up.pointer + rows.lowerBound * ffn,
+                                       count: rows.count * ffn)
+            }
+            multiply(layer.down, gate, rows: n, into: projected, bias: nil)
+            VectorOps.add(projected.pointer, to: x.pointer, count: n * d)
+        }
+        // The final norm and head, only for the rows asked for.
+        let m = outputRows.count
+        guard m > 0 else { return [] }
+        let normed = Buffer(m * d)
+        defer { normed.free() }
+        for (i, r) in outputRows.enumerated() {
+            VectorOps.rmsNorm(x.pointer + r * d, weight: weights.finalNorm, epsilon: epsilon, count: d,
+                              into: normed.pointer + i * d)
+        }
+        switch output {
+        case .hidden:
+            return Array(UnsafeBufferPointer(start: normed.pointer, count: m * d))
+        case .logits:
+            guard let head = weights.languageModelHead else { return [] }
+            var logits = [Float](repeating: 0, count: m * head.rows)
+            logits.withUnsafeMutableBufferPointer { out in
+                matmul(head, normed.pointer, ldx: d, tokens: m, into: out.baseAddress!, ldy: head.rows,
+                       pool: pool, workspace: workspace)
+            }
+            return logits
+        }
+    }
+
+    private func normalize(_ x: Buffer, into out: Buffer, rows n: Int, weight: [Float], epsilon: Float) {
+        let d = config.hiddenSize
+        weight.withUnsafeBufferPointer { w in
+            pool.parallelRanges(n) { rows in
+                for r in rows {
+                    VectorOps.rmsNorm(x.pointer + r * d, weight: w.baseAddress!, epsilon: epsilon, count: d,
+                                      into: out.pointer + r * d)
+                }
+            }
+        }
+    }
+
+    private func multiply(_ w: WeightMatrix, _ x: Buffer, rows n: Int, into y: Buffer, bias: [Float]?) {
+        matmul(w, x.pointer, ldx: w.columns, tokens: n, into: y.pointer, ldy: w.rows, pool: pool, workspace: workspace)
+        if let bias {
+            bias.withUnsafeBufferPointer { b in
+                for r in 0..<n { VectorOps.add(b.baseAddress!, to: y.pointer + r * w.rows, count: w.rows) }
+            }
+        }
+    }
+
+    /// Causal (and, for Mistral, sliding-window) attention of every row and head against its sequence's cache.
+    private func attend(_ q: Buffer, into out: Buffer, rows n: Int, rowSequence: [Int], rowPosition: [Int],
+                        segments: [[(keys: UnsafePointer<Float>, values: UnsafePointer<Float>, start: Int, count: Int)]],
+                        scores: [Buffer]) {
+        let heads = config.attentionHeadCount, headDim = config.headDimension
+        let kvDim = config.keyValueHeadCount * headDim, group = heads / config.keyValueHeadCount
+        let qDim = heads * headDim
+        let scale = 1 / Float(headDim).squareRoot()
+        let window = config.slidingWindow
+        let threads = pool.threadCount
+        pool.parallelFor(n * heads) { part in
+            let r = part / heads, head = part % heads
+            let position = rowPosition[r]
+            let first = window.map { max(0, position - $0 + 1) } ?? 0
+            let query = q.pointer + r * qDim + head * headDim
+            let kvOffset = (head / group) * headDim
+            let p = scores[part % threads].pointer
+            let output = out.pointer + r * qDim + head * headDim
+            var count = 0
+            var maximum = -Float.infinity
+            for segment in segments[rowSequence[r]] {
+                let lower = max(first, segment.start), upper = min(position + 1, segment.start + segment.count)
+                guard lower < upper else { continue }
+                for j in lower..<upper {
+                    let s = VectorOps.dot(query, segment.keys + (j - segment.start) * kvDim + kvOffset, count: headDim) * scale
+                    p[count] = s
+                    maximum = max(maximum, s)
+                    count += 1
+                }
+            }
+            var sum: Float = 0
+            for j in 0..<count {
+                let e = Foundation.exp(p[j] - maximum)
+                p[j] = e
+                sum += e
+            }
+            let inverse = 1 / sum
+            output.update(repeating: 0, count: headDim)
+            count = 0
+            for segment in segments[rowSequence[r]] {
+                let lower = max(first, segment.start), upper = min(position + 1, segment.start + segment.count)
+                guard lower < upper else { continue }
+                for j in lower..<upper {
+                    VectorOps.addScaled(segment.values + (j - segment.start) * kvDim + kvOffset, by: p[count] * inverse,
+                                        to: output, count: headDim)
+                    count += 1
+                }
+            }
+        }
+    }
+}
+
+/// A float scratch array that outlives closures without copy-on-write: freed explicitly.
+struct Buffer: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Float>
+    init(_ count: Int) {
+        pointer = .allocate(capacity: max(count, 1))
+        pointer.initialize(repeating: 0, count: max(count, 1))
+    }
+    func free() { pointer.deallocate() }
+}
