@@ -152,6 +152,11 @@ public enum CountryPrompts {
         return try askRedditReward.render(["question": question, "response": response])
     }
 
+    /// The reward prompt with `{country}` still in it, as the released files record it.
+    public static func askRedditRewardPrompt(question: String, responseFormat: String) throws -> String {
+        try askRedditReward.render(["question": question, "response": responseFormat])
+    }
+
     /// The AskReddit language-model prompt: the question (chat-formatted when the model has a template), a
     /// space and the answer's words before `{country}`, stripped; the scored continuation is the country with a
     /// leading space (and its article).
