@@ -13,6 +13,8 @@ struct Parser {
     /// The end tags each open block is waiting for, innermost last, with the tag that opened it.
     private var openBlocks: [(tag: String, offset: Int, endTags: [String])] = []
     private var loopDepth = 0
+    /// Where the `{%` of the statement being parsed is: statements and open blocks are reported there.
+    private var tagStart = 0
 
     static func parse(_ tokens: [Token], lines: LineTable) throws -> [Statement] {
         var parser = Parser(tokens: tokens, lines: lines)
@@ -155,6 +157,7 @@ struct Parser {
                 advance()
                 body.append(Statement(kind: .output([expression]), offset: token.offset))
             case .blockBegin:
+                tagStart = token.offset
                 advance()
                 if let endTags, case .name(let name) = current.kind, endTags.contains(name) {
                     return body
@@ -187,6 +190,7 @@ struct Parser {
 
     private mutating func parseStatement() throws -> Statement {
         let token = current
+        let start = tagStart
         guard case .name(let tag) = token.kind else {
             throw TemplateError.syntax("expected a tag name, got \(Parser.describe(token))", at: token.offset)
         }
@@ -205,17 +209,17 @@ struct Parser {
                 if !expressions.isEmpty { try expectOperator(.comma) }
                 expressions.append(try parseExpression())
             }
-            return Statement(kind: .output(expressions), offset: token.offset)
+            return Statement(kind: .output(expressions), offset: start)
         case "generation":
             advance()
-            let body = try parseBody(of: tag, at: token.offset, until: ["endgeneration"], dropEndTag: true)
-            return Statement(kind: .generation(body), offset: token.offset)
+            let body = try parseBody(of: tag, at: start, until: ["endgeneration"], dropEndTag: true)
+            return Statement(kind: .generation(body), offset: start)
         case "break", "continue":
             guard loopDepth > 0 else {
                 throw TemplateError.syntax("'\(tag)' outside of a for loop", at: token.offset)
             }
             advance()
-            return Statement(kind: tag == "break" ? .breakLoop : .continueLoop, offset: token.offset)
+            return Statement(kind: tag == "break" ? .breakLoop : .continueLoop, offset: start)
         case "include", "import", "from", "extends", "block", "autoescape":
             throw TemplateError(.unsupported,
                                 "the '\(tag)' tag is not supported in chat templates (they are rendered standalone)",
@@ -231,7 +235,7 @@ struct Parser {
     }
 
     private mutating func parseIf() throws -> Statement {
-        let start = current.offset
+        let start = tagStart
         advance()
         var branches: [(condition: Expression, body: [Statement])] = []
         var otherwise: [Statement] = []
@@ -251,7 +255,7 @@ struct Parser {
     }
 
     private mutating func parseFor() throws -> Statement {
-        let start = current.offset
+        let start = tagStart
         advance()
         let target = try parseAssignTarget(extraEnd: ["in"])
         try expectName("in")
@@ -275,7 +279,7 @@ struct Parser {
     }
 
     private mutating func parseSet() throws -> Statement {
-        let start = current.offset
+        let start = tagStart
         advance()
         let target = try parseAssignTarget(allowNamespace: true)
         if skipOperator(.assign) {
@@ -294,7 +298,7 @@ struct Parser {
     }
 
     private mutating func parseWith() throws -> Statement {
-        let start = current.offset
+        let start = tagStart
         advance()
         var assignments: [(target: AssignTarget, value: Expression)] = []
         while !isBlockEnd {
@@ -308,7 +312,7 @@ struct Parser {
     }
 
     private mutating func parseFilterBlock() throws -> Statement {
-        let start = current.offset
+        let start = tagStart
         advance()
         var filters = [try parseFilterCall()]
         while isOperator(.pipe) {
@@ -320,7 +324,7 @@ struct Parser {
     }
 
     private mutating func parseMacro() throws -> Statement {
-        let start = current.offset
+        let start = tagStart
         advance()
         let name = try expectIdentifier()
         let parameters = try parseSignature()
@@ -332,7 +336,7 @@ struct Parser {
     }
 
     private mutating func parseCallBlock() throws -> Statement {
-        let start = current.offset
+        let start = tagStart
         advance()
         let parameters = isOperator(.leftParen) ? try parseSignature() : []
         let call = try parseExpression()
@@ -634,8 +638,7 @@ struct Parser {
             if isOperator(.dot) || isOperator(.leftBracket) {
                 expression = try parseSubscript(expression)
             } else if isOperator(.leftParen) {
-                let offset = current.offset
-                expression = try node(.call(expression, try parseArguments()), at: offset)
+                expression = try node(.call(expression, try parseArguments()), at: expression.offset)
             } else {
                 return expression
             }
@@ -651,8 +654,7 @@ struct Parser {
             } else if isName("is") {
                 expression = try parseTest(expression)
             } else if isOperator(.leftParen) {
-                let offset = current.offset
-                expression = try node(.call(expression, try parseArguments()), at: offset)
+                expression = try node(.call(expression, try parseArguments()), at: expression.offset)
             } else {
                 return expression
             }
