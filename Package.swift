@@ -25,6 +25,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "alignscope", targets: ["alignscope"]),
+        // For Fuzz/ (a separate package of libFuzzer targets that depends on this one by path).
+        .library(name: "ModelFormats", targets: ["ModelFormats"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

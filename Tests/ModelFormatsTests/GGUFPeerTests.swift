@@ -12,12 +12,14 @@ final class GGUFPeerTests: XCTestCase {
         var checked = 0
         for expected in files {
             let name = try XCTUnwrap(expected["file"] as? String)
-            let url = name.hasPrefix("~/") ? TestPaths.smolLM2 : TestPaths.sharedFile(name)
+            let url = name.hasPrefix("~/") ? TestPaths.smolLM2
+                : name.hasPrefix("fixtures/") ? TestPaths.fixtures.appendingPathComponent(String(name.dropFirst("fixtures/".count)))
+                : TestPaths.sharedFile(name)
             guard FileManager.default.fileExists(atPath: url.path) else { continue }
             try compare(GGUFFile(contentsOf: url), with: expected, name: name)
             checked += 1
         }
-        XCTAssertGreaterThanOrEqual(checked, 7)
+        XCTAssertGreaterThanOrEqual(checked, 8)
     }
 
     private func compare(_ file: GGUFFile, with expected: [String: Any], name: String) throws {
@@ -34,6 +36,7 @@ final class GGUFPeerTests: XCTestCase {
             case .array(let array):
                 XCTAssertEqual(array.elementType.description, entry["element_type"] as? String, "\(name): \(key)")
                 XCTAssertEqual(array.count, entry["count"] as? Int, "\(name): \(key)")
+                if array.elementType == .array { continue }
                 XCTAssertEqual(String(format: "%016llx", digest(array)), entry["fnv1a64"] as? String, "\(name): \(key) contents")
                 let samples = try XCTUnwrap(entry["samples"] as? [String: Any])
                 let values = array.values()
@@ -53,6 +56,10 @@ final class GGUFPeerTests: XCTestCase {
             XCTAssertEqual(tensor.dimensions, want["ne"] as? [Int], tensor.name)
             XCTAssertEqual(tensor.data.fileOffset, want["data_offset_in_file"] as? Int, tensor.name)
             XCTAssertEqual(tensor.byteCount, want["bytes"] as? Int, tensor.name)
+            if let values = want["f32_bits_hex"] as? String {
+                let view = TensorView(name: tensor.name, type: TensorType(tensor.type), shape: tensor.shape, data: tensor.data)
+                XCTAssertEqual(try floatBitsHex(of: view), values, "\(name): \(tensor.name) dequantised")
+            }
         }
     }
 
@@ -83,6 +90,20 @@ final class GGUFPeerTests: XCTestCase {
             }
         }
         return h
+    }
+
+    func testEveryMetadataTypeAndNestedArrays() throws {
+        let file = try GGUFFile(contentsOf: TestPaths.fixtures.appendingPathComponent("every-type.gguf"))
+        XCTAssertEqual(file.metadata.int("t.u64"), 1 << 40)
+        XCTAssertEqual(file.metadata.int("t.i64"), -(1 << 40))
+        XCTAssertEqual(file.metadata.double("t.f64"), 0.25)
+        XCTAssertEqual(file.metadata.bool("t.bool"), true)
+        XCTAssertEqual(file.metadata.string("t.string"), "héllo")
+        XCTAssertEqual(file.metadata.strings("t.strings"), ["<s>", "</s>", "a b"])
+        XCTAssertEqual(file.metadata.floats("t.floats"), [0.5, 1.5])
+        let nested = try XCTUnwrap(file.metadata.array("t.nested")?.values())
+        XCTAssertEqual(nested.map { $0.array?.integers() }, [[1, 2], [3]])
+        XCTAssertNil(file.metadata.strings("t.ints"), "typed accessors do not convert")
     }
 
     func testTokenizerEntriesOfTheLlamaSPMVocabulary() throws {
