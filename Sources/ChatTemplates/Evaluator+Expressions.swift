@@ -25,14 +25,19 @@ extension Evaluator {
         case .name(let name):
             return scope.lookup(name) ?? .undefined(.variable(name))
         case .list(let items):
-            return .list(try items.map { try evaluate($0, in: scope) })
+            let list = Value.list(try items.map { try evaluate($0, in: scope) })
+            try checkDepth(list)
+            return list
         case .tuple(let items):
-            return .tuple(try items.map { try evaluate($0, in: scope) })
+            let tuple = Value.tuple(try items.map { try evaluate($0, in: scope) })
+            try checkDepth(tuple)
+            return tuple
         case .dict(let pairs):
             var dictionary = ValueDictionary()
             for pair in pairs {
                 try dictionary.set(try evaluate(pair.key, in: scope), try evaluate(pair.value, in: scope))
             }
+            try checkDepth(.dict(dictionary))
             return .dict(dictionary)
         case .attribute(let base, let name):
             return try attribute(name, of: try evaluate(base, in: scope))
@@ -107,7 +112,10 @@ extension Evaluator {
     func applyFilter(_ filter: FilterCall, to value: Value, in scope: Scope) throws -> Value {
         let arguments = try evaluateArguments(filter.arguments, in: scope)
         do {
-            return try Filters.apply(filter.name, to: value, arguments, evaluator: self)
+            let result = try Filters.apply(filter.name, to: value, arguments, evaluator: self)
+            if Filters.nesting.contains(filter.name) { try checkDepth(result) }
+            if let text = result.text { try checkLength(text) }
+            return result
         } catch var error as TemplateError {
             if error.offset == nil { error.offset = filter.offset }
             throw error

@@ -145,6 +145,33 @@ final class Evaluator {
         }
     }
 
+    /// Refuses values nested deeper than the limit where they are built: printing, comparing — and even
+    /// freeing — a value recurses once per level, so depth must be bounded before it can exhaust the stack.
+    func checkDepth(_ value: Value) throws {
+        func exceeds(_ value: Value, _ budget: Int) -> Bool {
+            switch value {
+            case .list(let items), .tuple(let items):
+                return budget <= 0 || items.contains { exceeds($0, budget - 1) }
+            case .dict(let dictionary):
+                return budget <= 0 || dictionary.values.contains { exceeds($0, budget - 1) }
+                    || dictionary.keys.contains { exceeds($0, budget - 1) }
+            case .object(let object):
+                // A generator's items are values too (`ns.x = ns.x|batch(1)` in a loop nests them).
+                switch state(of: object) {
+                case .iterator(let items, _, _), .view(let items, _):
+                    return budget <= 0 || items.contains { exceeds($0, budget - 1) }
+                default:
+                    return false
+                }
+            default:
+                return false
+            }
+        }
+        if exceeds(value, limits.maximumValueDepth) {
+            throw TemplateError.limit("values nest more than \(limits.maximumValueDepth) levels deep")
+        }
+    }
+
     func checkCount(_ count: Int) throws {
         if count > limits.maximumItems {
             throw TemplateError.limit("a list grew beyond \(limits.maximumItems) items")
@@ -277,6 +304,7 @@ final class Evaluator {
             guard case .object(let object)? = scope.lookup(name), case .namespace(var attributes) = state(of: object) else {
                 throw TemplateError(.runtime, "cannot assign attribute on non-namespace object")
             }
+            try checkDepth(value)
             try attributes.set(.string(attribute), value)
             update(object, .namespace(attributes))
         case .tuple(let targets):

@@ -12,6 +12,9 @@ enum Filters {
         "xmlattr", "tojson",
     ]
 
+    /// Filters whose result can nest one level deeper than their input (`[[1, 2], [3]]` from `[1, 2, 3]`).
+    static let nesting: Set<String> = ["batch", "slice", "groupby", "dictsort", "list", "items"]
+
     /// Known to jinja2 but left out here: presentation helpers no chat template relies on.
     static let unsupported: Set<String> = [
         "filesizeformat", "pprint", "random", "striptags", "urlencode", "urlize", "wordwrap", "xmlattr",

@@ -9,7 +9,9 @@ enum Globals {
         case .range:
             return try range(arguments, evaluator: e)
         case .dict:
-            return .dict(try mapping(arguments, function: "dict", evaluator: e))
+            let dictionary = Value.dict(try mapping(arguments, function: "dict", evaluator: e))
+            try e.checkDepth(dictionary)
+            return dictionary
         case .namespace:
             return .object(e.allocate(.namespace(try mapping(arguments, function: "namespace", evaluator: e))))
         case .cycler:
