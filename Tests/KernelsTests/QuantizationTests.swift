@@ -31,7 +31,7 @@ final class QuantizationTests: XCTestCase {
             XCTAssertEqual(mismatches, 0, "\(name): \(mismatches) of \(count) values differ")
             typesSeen.insert(name)
         }
-        XCTAssertEqual(typesSeen, ["F16", "BF16", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q4_K", "Q5_K", "Q6_K", "Q8_K"])
+        XCTAssertEqual(typesSeen, ["F16", "BF16", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q4_K", "Q5_K", "Q6_K", "Q8_K", "Q2_K", "Q3_K"])
     }
 
     func testRealSmolLM2BlocksMatchTheSharedGolden() throws {

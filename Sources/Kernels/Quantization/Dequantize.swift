@@ -43,6 +43,8 @@ public func dequantize(_ source: UnsafeRawBufferPointer, as type: GGMLType, coun
     case .q5_0: dequantizeBlock = BlockQ5_0.dequantize
     case .q5_1: dequantizeBlock = BlockQ5_1.dequantize
     case .q8_0: dequantizeBlock = BlockQ8_0.dequantize
+    case .q2_K: dequantizeBlock = BlockQ2_K.dequantize
+    case .q3_K: dequantizeBlock = BlockQ3_K.dequantize
     case .q4_K: dequantizeBlock = BlockQ4_K.dequantize
     case .q5_K: dequantizeBlock = BlockQ5_K.dequantize
     case .q6_K: dequantizeBlock = BlockQ6_K.dequantize

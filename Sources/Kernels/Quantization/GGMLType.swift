@@ -37,8 +37,8 @@ public enum GGMLType: UInt32, Sendable, CaseIterable, CustomStringConvertible {
         case .q5_1: BlockQ5_1.byteCount
         case .q8_0: BlockQ8_0.byteCount
         case .q8_1: 2 + 2 + 32
-        case .q2_K: 2 + 2 + QK_K / 16 + QK_K / 4
-        case .q3_K: 2 + QK_K / 4 + QK_K / 8 + 12
+        case .q2_K: BlockQ2_K.byteCount
+        case .q3_K: BlockQ3_K.byteCount
         case .q4_K: BlockQ4_K.byteCount
         case .q5_K: BlockQ5_K.byteCount
         case .q6_K: BlockQ6_K.byteCount
@@ -61,7 +61,7 @@ public enum GGMLType: UInt32, Sendable, CaseIterable, CustomStringConvertible {
     /// Whether ``dequantize(_:as:count:into:)`` supports this type.
     public var isDequantizable: Bool {
         switch self {
-        case .f32, .f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q5_K, .q6_K, .q8_K: true
+        case .f32, .f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .q8_K: true
         default: false
         }
     }
