@@ -63,14 +63,14 @@ struct BPEModel: TokenModel {
             return
         }
         let cacheable = word.count <= cache.maximumWordLength
-        let key = cacheable ? TokenKey(word) : nil
-        if let key, let hit = cache.lookup(key) {
+        if cacheable, let hit = cache.lookup(TokenKey(word)) {
             ids.append(contentsOf: hit)
             return
         }
         var symbols = initialSymbols(word)
         BytePairMerger.merge(&symbols, rules: merges)
-        if let key { cache.insert(key, symbols) }
+        // The stored key owns its bytes: `word` may be a slice of a whole document.
+        if cacheable { cache.insert(TokenKey(copying: word), symbols) }
         ids.append(contentsOf: symbols)
     }
 

@@ -1,13 +1,21 @@
 /// A token string as a dictionary key: hashed and compared as raw UTF-8 bytes, never as canonically
-/// equivalent `String`s.
+/// equivalent `String`s. A key may be a slice of a larger buffer, so lookups need not copy; keys that are
+/// stored should own their bytes (`init(copying:)`).
 struct TokenKey: Hashable, Sendable {
-    let bytes: [UInt8]
+    let bytes: ArraySlice<UInt8>
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
-    init(_ bytes: ArraySlice<UInt8>) { self.bytes = Array(bytes) }
+    init(_ bytes: [UInt8]) { self.bytes = bytes[...] }
+    init(_ bytes: ArraySlice<UInt8>) { self.bytes = bytes }
+    init(copying bytes: ArraySlice<UInt8>) { self.bytes = Array(bytes)[...] }
 
     func hash(into hasher: inout Hasher) {
         bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
+    static func == (a: TokenKey, b: TokenKey) -> Bool {
+        a.bytes.count == b.bytes.count && a.bytes.withUnsafeBytes { x in
+            b.bytes.withUnsafeBytes { y in x.elementsEqual(y) }
+        }
     }
 }
 
@@ -76,15 +84,15 @@ enum BytePairMerger {
             ranks.remove(at: best + 1)
             results.remove(at: best + 1)
             count -= 1
-            for i in [best - 1, best] where i >= 0 && i < count - 1 {
-                if let rule = rules.lookup(symbols[i], symbols[i + 1]) {
+            // Only the pairs on either side of the merged symbol change.
+            for i in max(0, best - 1)...best {
+                if i < count - 1, let rule = rules.lookup(symbols[i], symbols[i + 1]) {
                     ranks[i] = rule.rank
                     results[i] = rule.result
                 } else {
                     ranks[i] = .max
                 }
             }
-            if best == count - 1 { ranks[best] = .max }
         }
         symbols.removeSubrange(count...)
     }
