@@ -6,10 +6,7 @@ import XCTest
 final class PaperReferenceTests: XCTestCase {
     static let outputs = Paths.datasets + "/paper-outputs"
 
-    private func run<T>(_ relative: String, as type: T.Type) throws -> T {
-        let result = try Importer.import(file: Self.outputs + "/" + relative)
-        return try XCTUnwrap(result as? T, "\(relative) imported as \(Swift.type(of: result))")
-    }
+    private func run<T>(_ relative: String, as type: T.Type) throws -> T { try Released.result(relative, as: type) }
 
     private func fixed(_ value: Double, _ digits: Int) -> String { Decimals.format(value, digits: digits) }
 

@@ -77,9 +77,9 @@ final class PromptTests: XCTestCase {
     /// The AskReddit prompts of the released reward and NLL files, rebuilt from the dataset for all 554 questions.
     func testAskRedditPromptsMatchTheReleasedFiles() throws {
         let questions = try AskReddit.load(path: Paths.datasets + "/askreddit/AskRedditCountries_final.csv").questions
-        let reward = try XCTUnwrap(try Importer.import(file: Paths.datasets + "/paper-outputs/ask-reddit-reward/starling-rm-7b-alpha-reformatted.csv") as? CountryPreferenceRun)
-        let zephyr = try XCTUnwrap(try Importer.import(file: Paths.datasets + "/paper-outputs/ask-reddit-perplexity/zephyr-7b-beta_8bit-reformatted.csv") as? CountryPreferenceRun)
-        let mistral = try XCTUnwrap(try Importer.import(file: Paths.datasets + "/paper-outputs/ask-reddit-perplexity/Mistral-7B-v0.1-reformatted.csv") as? CountryPreferenceRun)
+        let reward = try Released.result("ask-reddit-reward/starling-rm-7b-alpha-reformatted.csv", as: CountryPreferenceRun.self)
+        let zephyr = try Released.result("ask-reddit-perplexity/zephyr-7b-beta_8bit-reformatted.csv", as: CountryPreferenceRun.self)
+        let mistral = try Released.result("ask-reddit-perplexity/Mistral-7B-v0.1-reformatted.csv", as: CountryPreferenceRun.self)
         let chat = CharacterBigramModel(training: "x")
         for (index, question) in questions.enumerated() {
             XCTAssertEqual(try CountryPrompts.askRedditRewardPrompt(question: question.question, responseFormat: question.responseFormat),

@@ -118,21 +118,20 @@ public enum CSVReader {
             if position < bytes.count, bytes[position] == Self.quote {
                 position += 1
                 while true {
+                    // Copy up to the next quote in one go, counting the line breaks inside.
+                    let runStart = position
+                    while position < bytes.count, bytes[position] != Self.quote {
+                        if bytes[position] == Self.lf { line += 1 }
+                        position += 1
+                    }
+                    text.append(contentsOf: bytes[runStart..<position])
                     guard position < bytes.count else {
                         throw RecordProblem(line: fieldLine, message: "unterminated quoted field", recoverable: false)
                     }
-                    let byte = bytes[position]
                     position += 1
-                    if byte == Self.quote {
-                        if position < bytes.count, bytes[position] == Self.quote {
-                            text.append(Self.quote)
-                            position += 1
-                            continue
-                        }
-                        break
-                    }
-                    if byte == Self.lf { line += 1 }
-                    text.append(byte)
+                    guard position < bytes.count, bytes[position] == Self.quote else { break }
+                    text.append(Self.quote)
+                    position += 1
                 }
                 let terminator = endOfField()
                 guard let terminator else {
@@ -141,15 +140,16 @@ public enum CSVReader {
                 }
                 return (try decode(text, line: fieldLine), terminator)
             }
+            let runStart = position
             while position < bytes.count {
                 let byte = bytes[position]
                 if byte == delimiter || byte == Self.lf || byte == Self.cr { break }
                 if byte == Self.quote {
                     throw RecordProblem(line: line, message: "quote inside an unquoted field", recoverable: true)
                 }
-                text.append(byte)
                 position += 1
             }
+            text.append(contentsOf: bytes[runStart..<position])
             return (try decode(text, line: fieldLine), endOfField() ?? 0)
         }
 

@@ -250,55 +250,48 @@ private struct JSONParser {
     mutating func parseString() throws -> String {
         let start = line
         position += 1
-        var scalars = String.UnicodeScalarView()
-        var run: [UInt8] = []
-        func flush(_ parser: JSONParser) throws {
-            guard !run.isEmpty else { return }
-            guard let text = String(validating: run, as: UTF8.self) else { throw parser.fail("invalid UTF-8 in string") }
-            scalars.append(contentsOf: text.unicodeScalars)
-            run.removeAll(keepingCapacity: true)
-        }
+        var utf8: [UInt8] = []
         while true {
+            // Copy the run up to the next quote, backslash or control character in one go.
+            let runStart = position
+            while position < bytes.count {
+                let byte = bytes[position]
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                position += 1
+            }
+            utf8.append(contentsOf: bytes[runStart..<position])
             guard position < bytes.count else { throw fail("unterminated string (opened on line \(start))") }
             let byte = bytes[position]
             position += 1
-            switch byte {
-            case UInt8(ascii: "\""):
-                try flush(self)
-                return String(scalars)
-            case UInt8(ascii: "\\"):
-                try flush(self)
-                guard position < bytes.count else { throw fail("unterminated escape") }
-                let escape = bytes[position]
-                position += 1
-                switch escape {
-                case UInt8(ascii: "\""): scalars.append("\"")
-                case UInt8(ascii: "\\"): scalars.append("\\")
-                case UInt8(ascii: "/"): scalars.append("/")
-                case UInt8(ascii: "b"): scalars.append("\u{08}")
-                case UInt8(ascii: "f"): scalars.append("\u{0C}")
-                case UInt8(ascii: "n"): scalars.append("\n")
-                case UInt8(ascii: "r"): scalars.append("\r")
-                case UInt8(ascii: "t"): scalars.append("\t")
-                case UInt8(ascii: "u"):
-                    var code = try hex4()
-                    if (0xD800...0xDBFF).contains(code) {
-                        // A high surrogate must be followed by an escaped low surrogate.
-                        guard bytes.count - position >= 6, bytes[position] == UInt8(ascii: "\\"),
-                              bytes[position + 1] == UInt8(ascii: "u") else { throw fail("unpaired surrogate") }
-                        position += 2
-                        let low = try hex4()
-                        guard (0xDC00...0xDFFF).contains(low) else { throw fail("unpaired surrogate") }
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                    }
-                    guard let scalar = Unicode.Scalar(code) else { throw fail("invalid \\u escape") }
-                    scalars.append(scalar)
-                default: throw fail("invalid escape '\\\(Character(Unicode.Scalar(escape)))'")
+            if byte == UInt8(ascii: "\"") {
+                guard let text = String(validating: utf8, as: UTF8.self) else { throw fail("invalid UTF-8 in string") }
+                return text
+            }
+            guard byte == UInt8(ascii: "\\") else { throw fail("control character in string") }
+            guard position < bytes.count else { throw fail("unterminated escape") }
+            let escape = bytes[position]
+            position += 1
+            switch escape {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(escape)
+            case UInt8(ascii: "b"): utf8.append(0x08)
+            case UInt8(ascii: "f"): utf8.append(0x0C)
+            case UInt8(ascii: "n"): utf8.append(0x0A)
+            case UInt8(ascii: "r"): utf8.append(0x0D)
+            case UInt8(ascii: "t"): utf8.append(0x09)
+            case UInt8(ascii: "u"):
+                var code = try hex4()
+                if (0xD800...0xDBFF).contains(code) {
+                    // A high surrogate must be followed by an escaped low surrogate.
+                    guard bytes.count - position >= 6, bytes[position] == UInt8(ascii: "\\"),
+                          bytes[position + 1] == UInt8(ascii: "u") else { throw fail("unpaired surrogate") }
+                    position += 2
+                    let low = try hex4()
+                    guard (0xDC00...0xDFFF).contains(low) else { throw fail("unpaired surrogate") }
+                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                 }
-            case 0..<0x20:
-                throw fail("control character in string")
-            default:
-                run.append(byte)
+                guard let scalar = Unicode.Scalar(code) else { throw fail("invalid \\u escape") }
+                utf8.append(contentsOf: Array(String(Character(scalar)).utf8))
+            default: throw fail("invalid escape '\\\(Character(Unicode.Scalar(escape)))'")
             }
         }
     }

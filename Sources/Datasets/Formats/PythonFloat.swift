@@ -4,6 +4,8 @@ public enum PythonFloat {
     /// exponent, `inf`/`infinity`/`nan` in any case; `nil` for anything else (notably hex, which Swift accepts
     /// and Python does not).
     public static func parse(_ text: String) -> Double? {
+        // Fast path: plain decimal text, where Swift's and Python's grammars agree.
+        if !text.isEmpty, text.utf8.allSatisfy({ plainNumberBytes.contains($0) }) { return Double(text) }
         let trimmed = text.trimmingPythonWhitespace()
         let body = trimmed.hasPrefix("-") || trimmed.hasPrefix("+") ? trimmed.dropFirst() : Substring(trimmed)
         let lowered = body.lowercased()
@@ -37,6 +39,8 @@ public enum PythonFloat {
         }
         return Double(String(trimmed.filter { $0 != "_" }))
     }
+
+    private static let plainNumberBytes = Set("0123456789.-+eE".utf8)
 
     /// Python's `repr(float)`: the shortest text that round-trips, in fixed notation when the decimal exponent
     /// is in −4 ..< 16 and scientific (`1e-05`, `1.5e+16`) otherwise.
