@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "ChatTemplatesTests", dependencies: ["ChatTemplates"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
-        .testTarget(name: "EvaluationsTests", dependencies: ["Evaluations", "Datasets"]),
+        .testTarget(name: "EvaluationsTests", dependencies: ["Evaluations", "Datasets", "InferenceAPI"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Evaluations"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Reports", "Evaluations", "InferenceAPI"]),
     ]
