@@ -118,3 +118,15 @@ final class CatalogAndSelectionTests: XCTestCase {
         XCTAssertThrowsError(try catalog.load("md3"))
     }
 }
+
+extension CatalogAndSelectionTests {
+    func testGallupAndCountryListsThroughTheCatalog() throws {
+        let catalog = DatasetCatalog.bundled(root: Paths.datasets)
+        XCTAssertEqual(try catalog.gallup(year: 2017).countries.first, "Canada")
+        XCTAssertEqual(try catalog.gallup(year: 2023).countries.last, "North Korea")
+        XCTAssertThrowsError(try catalog.gallup(year: 2020))
+        XCTAssertEqual(try catalog.countries().count, 181)
+        XCTAssertEqual(try catalog.countries("wherefrom").count, 254)
+        XCTAssertThrowsError(try catalog.countries("md3")) { XCTAssertEqual("\($0)", "md3: is not a list of countries") }
+    }
+}

@@ -47,11 +47,11 @@ public final class DatasetCatalog: Sendable {
         DatasetCatalog(root: root, entries: BundledData.entries(root: root))
     }
 
-    /// Finds the bundled `Datasets/` directory: `$ALIGNSCOPE_DATASETS`, else the nearest `Datasets/README.md`
-    /// above the working directory or the executable.
+    /// Finds the bundled `Datasets/` directory: `$ALIGNSCOPE_DATA` (or `$ALIGNSCOPE_DATASETS`), else the nearest
+    /// `Datasets/README.md` above the working directory or the executable.
     public static func locateBundledRoot() -> String? {
-        if let path = ProcessInfo.processInfo.environment["ALIGNSCOPE_DATASETS"], FileBytes.isDirectory(path) {
-            return path
+        for variable in ["ALIGNSCOPE_DATA", "ALIGNSCOPE_DATASETS"] {
+            if let path = ProcessInfo.processInfo.environment[variable], FileBytes.isDirectory(path) { return path }
         }
         let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
         for start in [URL(fileURLWithPath: FileManager.default.currentDirectoryPath), executable.deletingLastPathComponent()] {
@@ -120,6 +120,24 @@ public final class DatasetCatalog: Sendable {
         let dataset = try load(selection.dataset, policy: policy).dataset
         let countries = try? countryTable()
         return try dataset.applying(selection.selectors, countries: countries)
+    }
+
+    /// The Gallup order of a year: 2017 is built in, 2023 is the `gallup2023` dataset.
+    public func gallup(year: Int) throws -> FavorabilityPoll {
+        if year == 2017 { return Gallup.order2017 }
+        guard year == 2023 else { throw DatasetError(file: "gallup\(year)", "Gallup orders exist for 2017 and 2023") }
+        guard case .favorability(let poll) = try load("gallup2023").dataset else {
+            throw DatasetError(file: "gallup2023", "is not a Gallup favourability file")
+        }
+        return poll
+    }
+
+    /// A registered country list (`country-filter`: the 181 countries the study ranks; `wherefrom`: all 254).
+    public func countries(_ name: String = "country-filter") throws -> [String] {
+        guard case .countries(let names) = try load(name).dataset else {
+            throw DatasetError(file: name, "is not a list of countries")
+        }
+        return names
     }
 
     /// The country table built from the bundled Natural Earth file and the study's 254 names (parsed once).
