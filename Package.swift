@@ -27,6 +27,7 @@ let package = Package(
         .executable(name: "alignscope", targets: ["alignscope"]),
         // For Fuzz/ (a separate package of libFuzzer targets that depends on this one by path).
         .library(name: "ModelFormats", targets: ["ModelFormats"]),
+        .library(name: "ChatTemplates", targets: ["ChatTemplates"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

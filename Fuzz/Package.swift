@@ -15,5 +15,9 @@ let package = Package(
         // gold trips over the sanitizer runtimes' debug info; lld links them.
         .executableTarget(name: $0, dependencies: ["FuzzDriver", .product(name: "ModelFormats", package: "AlignScope")],
                           linkerSettings: [.unsafeFlags(["-use-ld=lld"])])
-    }
+    } + [
+        .executableTarget(name: "FuzzChatTemplate",
+                          dependencies: ["FuzzDriver", .product(name: "ChatTemplates", package: "AlignScope")],
+                          linkerSettings: [.unsafeFlags(["-use-ld=lld"])]),
+    ]
 )

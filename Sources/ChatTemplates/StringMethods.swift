@@ -36,13 +36,13 @@ enum StringMethods {
             guard let affix = bound.given("prefix") else { throw TemplateError.type("\(name)() takes at least 1 argument (0 given)") }
             let scalars = Array(text.unicodeScalars)
             let (start, end) = try range(bound, count: scalars.count)
-            let window = PythonText.string(scalars[start..<max(start, end)])
+            let window = start < end ? PythonText.string(scalars[start..<end]) : ""
             let candidates: [Value] = affix.elements ?? [affix]
             for candidate in candidates {
                 guard let string = candidate.text else {
                     throw TemplateError.type("\(name) first arg must be str or a tuple of str, not \(candidate.typeName)")
                 }
-                if start > scalars.count { continue }
+                if start > end { continue }
                 let matches = name == "startswith" ? window.utf8.starts(with: string.utf8)
                     : window.utf8.reversed().starts(with: string.utf8.reversed())
                 if matches { return .bool(true) }
@@ -66,13 +66,13 @@ enum StringMethods {
             let needle = try requiredText(bound, "sub")
             let scalars = Array(text.unicodeScalars)
             let (start, end) = try range(bound, count: scalars.count)
-            let haystack = start <= end ? Array(scalars[start..<end]) : []
+            let haystack = start < end ? Array(scalars[start..<end]) : []
             let needleScalars = Array(needle.unicodeScalars)
             if name == "count" {
-                if start > scalars.count { return .int(0) }
+                if start > end { return .int(0) }
                 return .int(occurrences(of: needleScalars, in: haystack))
             }
-            let found = start > scalars.count ? nil : position(of: needleScalars, in: haystack, last: name.hasPrefix("r"))
+            let found = start > end ? nil : position(of: needleScalars, in: haystack, last: name.hasPrefix("r"))
             if let found { return .int(found + start) }
             if name.hasSuffix("index") { throw TemplateError.value("substring not found") }
             return .int(-1)
@@ -156,10 +156,11 @@ enum StringMethods {
         }
     }
 
-    /// Python's slice-style `start`/`end` arguments of find/count/startswith, clamped.
+    /// Python's slice-style `start`/`end` arguments of find/count/startswith, clamped to the string. A start
+    /// past the end comes back as `count + 1`, which the callers treat as Python does (nothing is found there).
     private static func range(_ bound: BoundArguments, count: Int) throws -> (Int, Int) {
         func clamp(_ value: Int) -> Int { value < 0 ? max(value + count, 0) : value }
-        let start = clamp(try bound.int("start", default: 0))
+        let start = min(clamp(try bound.int("start", default: 0)), count + 1)
         let end = min(clamp(try bound.int("end", default: count)), count)
         return (start, end)
     }
