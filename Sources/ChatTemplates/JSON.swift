@@ -155,8 +155,11 @@ struct JSONParser {
         }
         let text = String(decoding: bytes[start..<position], as: UTF8.self)
         if !isFloat {
-            guard let integer = Int(text) else { throw failure("integer \(text) does not fit in 64 bits") }
-            return .int(integer)
+            if let integer = Int(text) { return .int(integer) }
+            // Python's ints are unbounded (tokenizer_config.json's model_max_length is often 1e30 written out);
+            // beyond 64 bits the nearest float is the closest a template here can see.
+            guard let number = Double(text) else { throw failure("invalid number \(text)") }
+            return .float(number)
         }
         guard let number = Double(text) else { throw failure("invalid number \(text)") }
         return .float(number)
