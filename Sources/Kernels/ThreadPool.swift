@@ -60,7 +60,12 @@ public final class ThreadPool: @unchecked Sendable {
                     worker.wake.signal()
                 }
                 state.run(job, thread: 0)
-                while state.pending.load(ordering: .acquiring) > 0 { spinPause() }
+                // On a loaded machine a worker may be descheduled: spin briefly, then give up the core.
+                var spins = 0
+                while state.pending.load(ordering: .acquiring) > 0 {
+                    spins += 1
+                    if spins < 4_000 { spinPause() } else { sched_yield() }
+                }
                 state.job = nil
             }
         }

@@ -94,6 +94,36 @@ final class MatmulTests: XCTestCase {
         }
     }
 
+    /// With the activation rounding replayed (per 32 or 256 values: d = max|x|/127, q = round(x/d)), the
+    /// quantised kernels are exact up to float32 accumulation.
+    func testQuantisedKernelsAreExactOnQuantisedActivations() throws {
+        for type in types where type.blockElements > 1 {
+            let rows = 23, columns = 512, tokens = 5
+            let w = try RandomMatrix(type: type, rows: rows, columns: columns, seed: 21)
+            defer { w.storage.deallocate() }
+            let x = Self.activations(tokens: tokens, columns: columns, seed: 23)
+            let y = Self.run(w.matrix, x, tokens: tokens, pool: pool)
+            let group = type == .q4_K || type == .q6_K ? 256 : 32
+            var rounded = x
+            for start in stride(from: 0, to: x.count, by: group) {
+                let amax = x[start..<start + group].map(abs).max()!
+                let d = amax / 127, id: Float = d != 0 ? 1 / d : 0
+                for i in start..<start + group { rounded[i] = (x[i] * id).rounded(.toNearestOrEven) * d }
+            }
+            for t in 0..<tokens {
+                for r in 0..<rows {
+                    var exact = 0.0, magnitude = 0.0
+                    for k in 0..<columns {
+                        let product = Double(w.dequantized[r * columns + k]) * Double(rounded[t * columns + k])
+                        exact += product
+                        magnitude += abs(product)
+                    }
+                    XCTAssertEqual(Double(y[t * rows + r]), exact, accuracy: 1e-5 * magnitude, "\(type) row \(r) token \(t)")
+                }
+            }
+        }
+    }
+
     func testResultsDoNotDependOnBatchThreadsOrPath() throws {
         let single = ThreadPool(threads: 1)
         for type in types {
