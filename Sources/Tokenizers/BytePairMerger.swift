@@ -1,3 +1,5 @@
+import Foundation
+
 /// A token string as a dictionary key: hashed and compared as raw UTF-8 bytes, never as canonically
 /// equivalent `String`s. A key may be a slice of a larger buffer, so lookups need not copy; keys that are
 /// stored should own their bytes (`init(copying:)`).
@@ -13,8 +15,9 @@ struct TokenKey: Hashable, Sendable {
     }
 
     static func == (a: TokenKey, b: TokenKey) -> Bool {
-        a.bytes.count == b.bytes.count && a.bytes.withUnsafeBytes { x in
-            b.bytes.withUnsafeBytes { y in x.elementsEqual(y) }
+        guard a.bytes.count == b.bytes.count else { return false }
+        return a.bytes.withUnsafeBytes { x in
+            b.bytes.withUnsafeBytes { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 }
         }
     }
 }

@@ -109,10 +109,16 @@ public enum GGUFVocabulary {
                 throw missing("tokenizer.ggml.merges", "expected an array of strings, found \(mergesArray.elementType)")
             }
             var table = MergeTable(capacity: merges.count)
+            var joined: [UInt8] = []
             for (rank, merge) in merges.enumerated() {
-                let parts = merge.split(separator: 0x20, maxSplits: 1, omittingEmptySubsequences: false)
-                guard parts.count == 2, let left = vocabulary.id(parts[0]), let right = vocabulary.id(parts[1]),
-                      let result = vocabulary.id(Array(parts[0]) + Array(parts[1])) else {
+                let space = merge.firstIndex(of: 0x20) ?? merge.endIndex
+                let first = merge[..<space]
+                let second = merge[min(space + 1, merge.endIndex)...]
+                joined.removeAll(keepingCapacity: true)
+                joined.append(contentsOf: first)
+                joined.append(contentsOf: second)
+                guard space < merge.endIndex, let left = vocabulary.id(first), let right = vocabulary.id(second),
+                      let result = vocabulary.id(joined) else {
                     throw missing("tokenizer.ggml.merges[\(rank)]",
                                   "\"\(String(decoding: merge, as: UTF8.self))\" is not two tokens whose concatenation is a token")
                 }

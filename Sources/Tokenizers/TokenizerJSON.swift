@@ -77,35 +77,37 @@ enum TokenizerJSON {
         let vocabulary = try vocabulary(try node.required("vocab"))
         let prefix = try node.optional("continuing_subword_prefix")?.bytes()
         let suffix = try node.optional("end_of_word_suffix")?.bytes()
-        let mergesNode = try node.optional("merges")
-        let merges = try mergesNode?.rawArray() ?? []
+        let mergesNode = try node.optional("merges") ?? JSONNode(value: .array([]), path: node.path + ".merges", file: node.file)
+        let merges = try mergesNode.rawArray()
         var table = MergeTable(capacity: merges.count)
         let prefixLength = prefix?.count ?? 0
+        var merged: [UInt8] = []
         for (rank, merge) in merges.enumerated() {
-            let left: [UInt8]
-            let right: [UInt8]
+            let left: ArraySlice<UInt8>
+            let right: ArraySlice<UInt8>
             switch merge {
             case .string(let line):
-                let parts = line.split(separator: 0x20, omittingEmptySubsequences: false)
-                guard parts.count == 2 else {
-                    throw mergesNode!.element(merge, at: rank).error("expected \"left right\" with one space")
+                guard let space = line.firstIndex(of: 0x20), !line[(space + 1)...].contains(0x20) else {
+                    throw mergesNode.element(merge, at: rank).error("expected \"left right\" with one space")
                 }
-                left = Array(parts[0])
-                right = Array(parts[1])
+                left = line[..<space]
+                right = line[(space + 1)...]
             case .array(let pair):
                 guard pair.count == 2, case .string(let a) = pair[0], case .string(let b) = pair[1] else {
-                    throw mergesNode!.element(merge, at: rank).error("expected a pair of strings")
+                    throw mergesNode.element(merge, at: rank).error("expected a pair of strings")
                 }
-                left = a
-                right = b
+                left = a[...]
+                right = b[...]
             default:
-                throw mergesNode!.element(merge, at: rank).error("expected a string or a pair, found \(merge.typeName)")
+                throw mergesNode.element(merge, at: rank).error("expected a string or a pair, found \(merge.typeName)")
             }
-            let merged = left + right.dropFirst(min(prefixLength, right.count))
+            merged.removeAll(keepingCapacity: true)
+            merged.append(contentsOf: left)
+            merged.append(contentsOf: right.dropFirst(min(prefixLength, right.count)))
             guard let leftID = vocabulary.id(left), let rightID = vocabulary.id(right),
                   let mergedID = vocabulary.id(merged) else {
-                let missing = vocabulary.id(left) == nil ? left : vocabulary.id(right) == nil ? right : merged
-                throw mergesNode!.element(merge, at: rank).error(
+                let missing = vocabulary.id(left) == nil ? left : vocabulary.id(right) == nil ? right : merged[...]
+                throw mergesNode.element(merge, at: rank).error(
                     "merge refers to \"\(String(decoding: missing, as: UTF8.self))\", which is not in the vocabulary")
             }
             table.add(left: leftID, right: rightID, rank: UInt32(rank), result: mergedID)
@@ -157,11 +159,17 @@ enum TokenizerJSON {
 
     // MARK: Normalizers
 
-    private static func pattern(_ node: JSONNode) throws(TokenizerError) -> (literal: [UInt8]?, regex: ICURegex?) {
-        if let string = try node.optional("String") { return (try string.bytes(), nil) }
+    /// A Replace pattern: `{"String": …}` or `{"Regex": …}`.
+    private enum ReplacePattern {
+        case literal([UInt8])
+        case regex(ICURegex)
+    }
+
+    private static func pattern(_ node: JSONNode) throws(TokenizerError) -> ReplacePattern {
+        if let string = try node.optional("String") { return .literal(try string.bytes()) }
         if let regex = try node.optional("Regex") {
             let source = try regex.string()
-            do { return (nil, try ICURegex(source)) } catch {
+            do { return .regex(try ICURegex(source)) } catch {
                 throw regex.error("invalid regular expression")
             }
         }
@@ -178,9 +186,10 @@ enum TokenizerJSON {
         case "Prepend": return .prepend(try node.required("prepend").bytes())
         case "Replace":
             let content = try node.required("content").bytes()
-            let (literal, regex) = try pattern(try node.required("pattern"))
-            if let literal { return .replaceLiteral(pattern: literal, content: content) }
-            return .replaceRegex(regex!, content: content)
+            switch try pattern(try node.required("pattern")) {
+            case .literal(let literal): return .replaceLiteral(pattern: literal, content: content)
+            case .regex(let regex): return .replaceRegex(regex, content: content)
+            }
         case "NFC": return .unicode(.nfc)
         case "NFD": return .unicode(.nfd)
         case "NFKC": return .unicode(.nfkc)
@@ -346,9 +355,10 @@ enum TokenizerJSON {
                           stop: try node.optional("stop")?.int() ?? 0)
         case "Replace":
             let content = try node.required("content").bytes()
-            let (literal, regex) = try pattern(try node.required("pattern"))
-            if let literal { return .replaceLiteral(pattern: literal, content: content) }
-            return .replaceRegex(regex!, content: content)
+            switch try pattern(try node.required("pattern")) {
+            case .literal(let literal): return .replaceLiteral(pattern: literal, content: content)
+            case .regex(let regex): return .replaceRegex(regex, content: content)
+            }
         case "WordPiece":
             return .wordPiece(prefix: try node.optional("prefix")?.bytes() ?? Array("##".utf8),
                               cleanup: try node.optionalBool("cleanup", default: true))
