@@ -26,7 +26,9 @@ public struct Checkpoint: Sendable {
     public let generationConfig: GenerationConfig?
     /// Every tensor, under HF names.
     public let tensors: [TensorView]
+    /// How Q/K rows are ordered for rotary embedding (``RopeLayout/interleaved`` for llama-arch GGUF files).
     public let ropeLayout: RopeLayout
+    /// Tokenizer material found with the weights, and the chat template source.
     public let tokenizer: TokenizerFiles
     /// The files the tensors live in (one per shard).
     public let files: [MappedFile]

@@ -46,9 +46,11 @@ public struct FormatError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The file's path as it was opened.
     public var file: String
     public var place: Place
     public var kind: Kind
+    /// What is wrong, in words (no file or place: ``description`` adds those).
     public var message: String
 
     public init(file: String, place: Place = .wholeFile, kind: Kind, _ message: String) {

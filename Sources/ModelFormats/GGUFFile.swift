@@ -15,6 +15,7 @@ public struct GGUFTensorInfo: Sendable {
 
     /// The shape in PyTorch order (slowest first): `[rows, cols]` for a matrix.
     public var shape: [Int] { dimensions.reversed() }
+    /// Elements in the tensor (validated not to overflow when the file was read).
     public var elementCount: Int { dimensions.reduce(1, *) }
     public var byteCount: Int { data.count }
 }

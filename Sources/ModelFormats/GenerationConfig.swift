@@ -13,10 +13,12 @@ public struct GenerationConfig: Sendable, Equatable {
     public var topK: Int?
     public var repetitionPenalty: Double?
 
+    /// Reads a `generation_config.json`.
     public init(contentsOf url: URL) throws(FormatError) {
         try self.init(json: JSONDocument.object(contentsOf: url), file: url.path)
     }
 
+    /// Builds the defaults from a parsed JSON object; `file` names it in errors.
     public init(json: [String: Any], file: String) throws(FormatError) {
         let reader = ConfigReader(json: json, file: file)
         bosTokenID = try reader.optionalTokenIDs("bos_token_id").first

@@ -36,6 +36,7 @@ public struct ModelConfig: Sendable, Equatable {
     public var layerCount: Int
     public var attentionHeadCount: Int
     public var keyValueHeadCount: Int
+    /// Width of each attention head (`head_dim`, else hidden size / heads).
     public var headDimension: Int
     /// Dimensions of each head that are rotated (all of them for these architectures).
     public var ropeDimensionCount: Int

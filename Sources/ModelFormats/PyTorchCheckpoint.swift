@@ -8,12 +8,15 @@ import Foundation
 public struct PyTorchCheckpoint: Sendable {
     /// Tensors in the state dict's order. Nested dicts (`{"state_dict": {...}}`) are flattened with dots.
     public let tensors: [TensorView]
+    /// The mapped archive.
     public let file: MappedFile
 
+    /// Maps and reads the checkpoint at `url`.
     public init(contentsOf url: URL) throws(FormatError) {
         try self.init(mapping: MappedFile(path: url.path))
     }
 
+    /// Reads an already-mapped archive (or an in-memory one: ``MappedFile/init(copying:path:)``).
     public init(mapping file: MappedFile) throws(FormatError) {
         self.file = file
         let path = file.path

@@ -12,15 +12,18 @@ public struct SafetensorsFile: Sendable {
     public let metadata: [String: String]
     /// Tensors ordered by their position in the file.
     public let tensors: [TensorView]
+    /// The mapped file.
     public let file: MappedFile
 
     /// The safetensors crate's own ceiling on the JSON header.
     public static let maximumHeaderBytes = 100_000_000
 
+    /// Maps and validates the file at `url`.
     public init(contentsOf url: URL) throws(FormatError) {
         try self.init(mapping: MappedFile(path: url.path))
     }
 
+    /// Validates an already-mapped file (or an in-memory one: ``MappedFile/init(copying:path:)``).
     public init(mapping file: MappedFile) throws(FormatError) {
         self.file = file
         let path = file.path
@@ -107,6 +110,7 @@ public struct ShardedSafetensors: Sendable {
     /// Every tensor of every shard, in shard order.
     public let tensors: [TensorView]
 
+    /// Opens every shard the index at `url` names and checks the index against them.
     public init(index url: URL) throws(FormatError) {
         let index = try ShardIndex(contentsOf: url)
         var shards: [SafetensorsFile] = []

@@ -61,6 +61,7 @@ public struct ShardedPyTorchCheckpoint: Sendable {
     public let shards: [PyTorchCheckpoint]
     public let tensors: [TensorView]
 
+    /// Opens every shard the index at `url` names and checks the index against them.
     public init(index url: URL) throws(FormatError) {
         let index = try ShardIndex(contentsOf: url)
         var shards: [PyTorchCheckpoint] = []
