@@ -1,7 +1,7 @@
 import ChatTemplates
 import XCTest
 
-/// The feature probes of Tests/Fixtures/chat-templates/features.json (scripts/fixtures/chat-template-features.py
+/// The feature probes of Tests/Fixtures/chat-templates/features.json (scripts/fixtures/chat_template_features.py
 /// rendered them with jinja2 3.1.6 in transformers' configuration): whitespace control, literals, scoping,
 /// undefined semantics, operators, slicing, loops, macros, every filter and test, methods, globals, errors.
 final class FeatureConformanceTests: XCTestCase {
