@@ -152,3 +152,37 @@ final class LiveRunTests: XCTestCase {
                                                          options: .init(useChatTemplate: true)))
     }
 }
+
+/// A backend that answers one request too few, as a misbehaving server might.
+private final class ShortAnsweringModel: LanguageModel, @unchecked Sendable {
+    let inner: CharacterBigramModel
+    init(_ inner: CharacterBigramModel) { self.inner = inner }
+    var identity: ModelIdentity { inner.identity }
+    var preferredBatchSize: Int { inner.preferredBatchSize }
+    func score(_ requests: [ScoringRequest], method: ScoringMethod, control: RunControl) throws -> [[CandidateScore]] {
+        Array(try inner.score(requests, method: method, control: control).dropLast())
+    }
+    func generate(_ prompts: [String], options: GenerationOptions, control: RunControl,
+                  onToken: (@Sendable (Int, String) -> Void)?) throws -> [Generation] {
+        Array(try inner.generate(prompts, options: options, control: control, onToken: onToken).dropLast())
+    }
+    func promptLogprobs(_ texts: [String], control: RunControl) throws -> [[TokenLogprob]] { [] }
+    func nextTokens(after prompt: String, top: Int) throws -> [TokenProbability] { [] }
+    func chatPrompt(_ messages: [ChatMessage], addGenerationPrompt: Bool) throws -> String { "" }
+}
+
+extension LiveRunTests {
+    func testMisbehavingBackendIsAnErrorNotACrash() throws {
+        let short = ShortAnsweringModel(CharacterBigramModel(training: "abc abc", batchSize: 2))
+        guard case .dialects(let items) = try Self.catalog.select(DatasetSelection(parsing: "md3[:2]")),
+              case .opinions(let questions) = try Self.catalog.select(DatasetSelection(parsing: "goqa[:2]")) else { return XCTFail() }
+        XCTAssertThrowsError(try LiveRun.dialects(model: short, on: items)) {
+            XCTAssertEqual("\($0)", "the backend returned 1 score lists for 2 requests")
+        }
+        XCTAssertThrowsError(try LiveRun.opinions(model: short, on: questions))
+        // Nothing to do is not an error.
+        let empty = try LiveRun.qa(model: short, on: [], pool: [])
+        XCTAssertTrue(empty.items.isEmpty)
+        XCTAssertFalse(empty.completion.isPartial)
+    }
+}

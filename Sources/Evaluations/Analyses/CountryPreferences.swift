@@ -20,6 +20,9 @@ public enum Ranking {
         guard !run.questions.isEmpty else { throw AnalysisError("no questions to rank") }
         var totals = [Double](repeating: 0, count: columns.count)
         for question in run.questions {
+            guard question.scores.count == run.countries.count else {
+                throw AnalysisError("'\(question.question)' has \(question.scores.count) scores for \(run.countries.count) countries")
+            }
             let scores = columns.map { question.scores[$0] }
             // Orient so that a lower value is more favoured, then rank ascending.
             let higherIsBetter = (run.measure == .reward) == (question.sentiment == .positive)

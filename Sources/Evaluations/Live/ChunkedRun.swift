@@ -42,3 +42,12 @@ struct ChunkedRun<Item> {
 extension Completion {
     init(finished: Int, of requested: Int) { self.init(finished: finished, requested: requested) }
 }
+
+/// Checks that a backend answered every request (a remote server can misbehave); a mismatch would misalign
+/// results with items.
+func requireCount<T>(_ results: [T], _ expected: Int, _ what: String) throws -> [T] {
+    guard results.count == expected else {
+        throw InferenceError.backend("the backend returned \(results.count) \(what) for \(expected) requests")
+    }
+    return results
+}

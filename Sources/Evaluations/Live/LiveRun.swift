@@ -35,9 +35,11 @@ public enum LiveRun {
         }
         let chunked = ChunkedRun(items: Array(zip(questions, requests)), batchSize: model.preferredBatchSize, control: control)
         let (answers, _) = try chunked.run { chunk in
-            let scores = try model.score(chunk.map(\.1), method: options.method, control: chunked.backendControl)
-            return zip(chunk, scores).map { pair, candidates in
-                let (question, _) = pair
+            let scores = try requireCount(model.score(chunk.map(\.1), method: options.method, control: chunked.backendControl),
+                                          chunk.count, "score lists")
+            return try zip(chunk, scores).map { pair, candidates in
+                let (question, request) = pair
+                _ = try requireCount(candidates, request.candidates.count, "candidate scores")
                 let probabilities = candidates.map(\.probability)
                 var similarities: [String: Double] = [:]
                 for country in question.countries {
@@ -89,13 +91,16 @@ public enum LiveRun {
                     ScoringRequest(prompt: prompt, candidates: options.task.candidates(correct: item.correctWord,
                                                                                         distractors: item.distractors))
                 }
-                probabilities = try model.score(requests, method: options.method, control: chunked.backendControl)
-                    .map { $0.map(\.probability) }
+                probabilities = try requireCount(model.score(requests, method: options.method, control: chunked.backendControl),
+                                                 chunk.count, "score lists")
+                    .enumerated().map { index, scores in
+                        try requireCount(scores, requests[index].candidates.count, "candidate scores").map(\.probability)
+                    }
             }
             var generations: [String?] = Array(repeating: nil, count: chunk.count)
             if options.generate {
-                generations = try model.generate(chunk.map(\.1), options: .greedy(maxTokens: options.task.maxNewTokens),
-                                                 control: chunked.backendControl, onToken: nil)
+                generations = try requireCount(model.generate(chunk.map(\.1), options: .greedy(maxTokens: options.task.maxNewTokens),
+                                                              control: chunked.backendControl, onToken: nil), chunk.count, "generations")
                     .map { $0.text.trimmingPythonWhitespaceForMetric() }
             }
             return chunk.enumerated().map { index, pair in
@@ -185,9 +190,11 @@ public enum LiveRun {
         }
         let chunked = ChunkedRun(items: Array(zip(items, requests)), batchSize: model.preferredBatchSize, control: control)
         let (outcomes, _) = try chunked.run { chunk in
-            let scores = try model.score(chunk.map(\.1), method: options.method, control: chunked.backendControl)
-            return zip(chunk, scores).map { pair, candidates in
-                ChoiceOutcome(language: pair.0.language, question: pair.0.question,
+            let scores = try requireCount(model.score(chunk.map(\.1), method: options.method, control: chunked.backendControl),
+                                          chunk.count, "score lists")
+            return try zip(chunk, scores).map { pair, candidates in
+                _ = try requireCount(candidates, 4, "candidate scores")
+                return ChoiceOutcome(language: pair.0.language, question: pair.0.question,
                               probabilities: candidates.map(\.probability), correctIndex: pair.0.correctIndex)
             }
         }
@@ -225,7 +232,8 @@ public enum LiveRun {
                 var rewards: [Double] = []
                 for start in stride(from: 0, to: texts.count, by: max(1, model.preferredBatchSize)) {
                     let end = min(start + max(1, model.preferredBatchSize), texts.count)
-                    rewards += try model.rewards(for: Array(texts[start..<end]), control: chunked.backendControl)
+                    rewards += try requireCount(model.rewards(for: Array(texts[start..<end]), control: chunked.backendControl),
+                                                end - start, "rewards")
                 }
                 return CountryPreferenceQuestion(
                     question: question.question, sentiment: question.sentiment, category: question.category,
@@ -273,9 +281,11 @@ public enum LiveRun {
         }
         let chunked = ChunkedRun(items: Array(zip(questions, requests)), batchSize: model.preferredBatchSize, control: control)
         let (rows, _) = try chunked.run { chunk in
-            let scores = try model.score(chunk.map(\.1), method: .meanNLL, control: chunked.backendControl)
-            return zip(chunk, scores).map { pair, candidates in
-                CountryPreferenceQuestion(question: pair.0.question, sentiment: pair.0.sentiment, category: pair.0.category,
+            let scores = try requireCount(model.score(chunk.map(\.1), method: .meanNLL, control: chunked.backendControl),
+                                          chunk.count, "score lists")
+            return try zip(chunk, scores).map { pair, candidates in
+                _ = try requireCount(candidates, countries.count, "candidate scores")
+                return CountryPreferenceQuestion(question: pair.0.question, sentiment: pair.0.sentiment, category: pair.0.category,
                                           responseFormat: pair.0.responseFormat, prompt: pair.1.prompt,
                                           scores: candidates.map(\.meanNLL))
             }
