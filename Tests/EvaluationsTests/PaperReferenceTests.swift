@@ -1,3 +1,4 @@
+import Foundation
 import Datasets
 import XCTest
 @testable import Evaluations
@@ -96,6 +97,27 @@ final class PaperReferenceTests: XCTestCase {
             XCTAssertEqual(result.rows.map { fixed($0.f1, 1) }, f1, directory)
             XCTAssertEqual(result.rows.map(\.items).reduce(0, +), 5077)
         }
+    }
+
+    /// Which 1-shot example did the study use? The released generations cannot say: where a generation runs on
+    /// into a new "Context:", it copies the question's own passage (65 of the English ones) and never another
+    /// dev passage — consistent with the study's code drawing the example from TyDiQA's train split, which is
+    /// not bundled. Live runs therefore draw from the selected dev data with the same Python RNG (LiveRun.qa).
+    func testReleasedGenerationsDoNotRevealTheOneShotExample() throws {
+        let gold = try TyDiQA.load(path: Paths.datasets + "/tydiqa/tydiqa-goldp-dev-english.json").items
+        let own = Dictionary(gold.map { ($0.id, $0.context) }, uniquingKeysWith: { a, _ in a })
+        let contexts = Set(gold.map(\.context))
+        let run = try self.run("tydiqa-goldp/Mistral-7B-v0.1_8bit/english.json", as: QARun.self)
+        var copiesOwn = 0, copiesOther = 0
+        for item in run.items {
+            guard let range = item.generation.range(of: "\n\nContext: ") else { continue }
+            let fragment = String(item.generation[range.upperBound...].prefix(40))
+            guard fragment.count >= 30 else { continue }
+            if own[item.id]?.contains(fragment) == true { copiesOwn += 1 }
+            else if contexts.contains(where: { $0.contains(fragment) }) { copiesOther += 1 }
+        }
+        XCTAssertEqual(copiesOwn, 65)
+        XCTAssertEqual(copiesOther, 0)
     }
 
     // MARK: AskReddit and Gallup
