@@ -288,7 +288,7 @@ struct Lexer {
         let start = position
         if position + 1 < source.count {
             let pair = String(decoding: source[position...position + 1], as: UTF8.self)
-            if let op = Operator(rawValue: pair), pair.count == 2 {
+            if let op = Operator(rawValue: pair) {
                 position += 2
                 return op
             }

@@ -365,8 +365,6 @@ extension Value {
         default: nil
         }
     }
-
-    var isNumericLike: Bool { numericKind != nil }
 }
 
 /// markupsafe's escaping.

@@ -81,4 +81,18 @@ final class TemplateSourcesTests: XCTestCase {
         }
         XCTAssertThrowsError(try TemplateCase(json: #"{"template": "x", "messages": [], "add_generation_prompt": "yes"}"#))
     }
+
+    func testConversationFiles() throws {
+        let list = try ConversationFile(json: #"[{"role": "user", "content": "Hi"}]"#)
+        XCTAssertEqual(list.messages.count, 1)
+        XCTAssertTrue(list.variables.isEmpty)
+        let object = try ConversationFile(json: #"{"messages": [{"role": "user", "content": [{"type": "text", "text": "Hi"}]}], "tools": []}"#)
+        XCTAssertEqual(Array(object.variables.keys), ["tools"])
+        XCTAssertThrowsError(try ConversationFile(json: #"[{"content": "no role"}]"#)) { error in
+            XCTAssertEqual((error as? TemplateError)?.message, "message 1 needs a \"role\" string")
+        }
+        XCTAssertThrowsError(try ConversationFile(json: "[1,")) { error in
+            XCTAssertEqual((error as? TemplateError)?.message, "invalid JSON at 1:4: unexpected end of input")
+        }
+    }
 }
