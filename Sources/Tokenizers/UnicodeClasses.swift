@@ -27,8 +27,16 @@ struct CharacterClass: OptionSet, Sendable {
         return compute(s)
     }
 
+    /// The Unicode version of HF `tokenizers`' regex engine (Oniguruma, as built into tokenizers 0.23). Scalars
+    /// assigned later are unassigned to it, so they must be to us, whatever Swift's newer tables say.
+    static let regexEngineUnicodeVersion = (major: 16, minor: 0)
+
     private static func compute(_ scalar: Unicode.Scalar) -> CharacterClass {
         let properties = scalar.properties
+        if let age = properties.age,
+           (age.major, age.minor) > regexEngineUnicodeVersion {
+            return []
+        }
         var result: CharacterClass = []
         switch properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
