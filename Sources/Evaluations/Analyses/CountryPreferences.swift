@@ -30,9 +30,10 @@ public enum Ranking {
             for (position, rank) in RankStatistics.averageRanks(keys).enumerated() { totals[position] += rank }
         }
         let count = run.questions.count
+        // Most favoured first.
         let rows = zip(columns, totals).map {
             MeanRankResult.Row(country: run.countries[$0], meanRank: $1 / Double(count), questions: count)
-        }
+        }.sorted { $0.meanRank != $1.meanRank ? $0.meanRank < $1.meanRank : $0.country < $1.country }
         var details = [
             "ranked \(columns.count) countries on \(count) questions (\(run.measure == .reward ? "reward: higher" : "mean NLL: lower") is favoured on positive questions, the reverse on negative)",
             "ties share their average rank (the released code's unstable pandas sort broke them arbitrarily)",
