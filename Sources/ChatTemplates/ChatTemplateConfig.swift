@@ -93,8 +93,8 @@ public struct ChatTemplateConfig: Sendable {
     /// passes: the special tokens, and `tools` and `documents` (None when absent — so `tools is defined` holds).
     public func transformersVariables(tools: Value? = nil, documents: Value? = nil) -> [String: Value] {
         var variables = specialTokens
-        variables["tools"] = tools ?? .none
-        variables["documents"] = documents ?? .none
+        variables["tools"] = tools ?? Value.none
+        variables["documents"] = documents ?? Value.none
         return variables
     }
 }

@@ -357,10 +357,9 @@ struct Lexer {
 
     private mutating func lexNumber() throws -> Token.Kind? {
         let start = position
-        guard isDigit(start) else { return nil }
+        guard let integerEnd = digitGroupEnd(from: start) else { return nil }
         // Float: not directly after a dot; digits, then an exponent (optionally after a fraction) or a fraction.
         if start == 0 || source[start - 1] != UInt8(ascii: ".") {
-            let integerEnd = digitGroupEnd(from: start)!
             var fractionEnd: Int?
             if integerEnd < source.count, source[integerEnd] == UInt8(ascii: "."), let end = digitGroupEnd(from: integerEnd + 1) {
                 fractionEnd = end

@@ -44,6 +44,10 @@ final class TemplateSourcesTests: XCTestCase {
         XCTAssertEqual(try plain.render(context: config.transformersVariables()), "D<s><extra_1>")
         let tools = try XCTUnwrap(try config.template(withTools: true))
         XCTAssertEqual(try tools.render(context: config.transformersVariables(tools: [["type": "function"]])), "T1")
+        // As in transformers, tools and documents are passed as None when absent: defined, but none.
+        let variables = config.transformersVariables()
+        let probe = try ChatTemplate(source: "{{ tools is defined }} {{ tools is none }} {{ documents is none }}")
+        XCTAssertEqual(try probe.render(context: variables), "True True True")
         XCTAssertThrowsError(try ChatTemplateConfig(tokenizerConfigJSON: #"{"chat_template": 3}"#))
         XCTAssertNil(try ChatTemplateConfig(tokenizerConfigJSON: "{}").template())
     }
