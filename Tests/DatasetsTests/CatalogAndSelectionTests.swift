@@ -89,6 +89,9 @@ final class CatalogAndSelectionTests: XCTestCase {
             XCTAssertEqual("\($0)", "unknown filter 'colour': this dataset filters by dialect")
         }
         XCTAssertThrowsError(try count("goqa[country=Nigera]")) { XCTAssertTrue("\($0)".contains("did you mean Nigeria"), "\($0)") }
+        XCTAssertThrowsError(try count("goqa[source=WVS]")) {
+            XCTAssertEqual("\($0)", "this dataset does not record 'source' (the original file does: open it with `open NAME PATH`)")
+        }
         XCTAssertThrowsError(try count("wherefrom[en]")) { XCTAssertEqual("\($0)", "country lists only take slices such as [0:10]") }
     }
 
@@ -98,6 +101,8 @@ final class CatalogAndSelectionTests: XCTestCase {
         XCTAssertEqual(csv.kind, .goqa)
         guard case .opinions(let questions) = try catalog.load("goqa").dataset else { return XCTFail() }
         XCTAssertEqual(questions.count, 1)
+        XCTAssertEqual(try catalog.select(DatasetSelection(parsing: "goqa[source=GAS]")).count, 1)
+        XCTAssertEqual(try catalog.select(DatasetSelection(parsing: "goqa[country=Sweden][0:1]")).count, 1)
         XCTAssertEqual(try catalog.open(name: "mine", path: Paths.datasets + "/askreddit/AskRedditCountries_final.csv").kind, .askreddit)
         XCTAssertEqual(try catalog.open(name: "t", path: Paths.datasets + "/tydiqa/tydiqa-goldp-dev-english.json").kind, .tydiqa)
         XCTAssertThrowsError(try catalog.open(name: "x", path: "/nonexistent")) {

@@ -89,7 +89,12 @@ extension Dataset {
     private static func requireKnown<Item: FilterableItem>(_ value: String, key: String, in all: [Item],
                                                            _ countries: CountryTable?) throws {
         guard !all.contains(where: { matches($0, key: key, value: value, countries) }) else { return }
-        throw SelectionError(message: "no item has \(key)=\(value)" + suggestion(value, among: knownValues(all, key: key, countries)))
+        let known = knownValues(all, key: key, countries)
+        if known.isEmpty {
+            // e.g. the bundled GOQA pairs subset does not record each question's survey.
+            throw SelectionError(message: "this dataset does not record '\(key)' (the original file does: open it with `open NAME PATH`)")
+        }
+        throw SelectionError(message: "no item has \(key)=\(value)" + suggestion(value, among: known))
     }
 
     private static func knownValues<Item: FilterableItem>(_ all: [Item], key: String, _ countries: CountryTable?) -> [String] {
