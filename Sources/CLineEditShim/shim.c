@@ -3,7 +3,7 @@
 int as_el_set_prompt(EditLine *el, as_prompt_fn prompt) { return el_set(el, EL_PROMPT, prompt); }
 int as_el_set_editor(EditLine *el, const char *mode) { return el_set(el, EL_EDITOR, mode); }
 int as_el_set_signal(EditLine *el, int handle) { return el_set(el, EL_SIGNAL, handle); }
-int as_el_set_history(EditLine *el, History *history) { return el_set(el, EL_HIST, history, history); }
+int as_el_set_history(EditLine *el, History *h) { return el_set(el, EL_HIST, history, h); }
 int as_el_set_clientdata(EditLine *el, void *data) { return el_set(el, EL_CLIENTDATA, data); }
 
 void *as_el_get_clientdata(EditLine *el) {

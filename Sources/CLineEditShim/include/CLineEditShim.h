@@ -11,7 +11,7 @@ typedef unsigned char (*as_key_fn)(EditLine *, int);
 int as_el_set_prompt(EditLine *el, as_prompt_fn prompt);
 int as_el_set_editor(EditLine *el, const char *mode);
 int as_el_set_signal(EditLine *el, int handle);
-int as_el_set_history(EditLine *el, History *history);
+int as_el_set_history(EditLine *el, History *h);
 int as_el_set_clientdata(EditLine *el, void *data);
 void *as_el_get_clientdata(EditLine *el);
 /// Binds `key` (e.g. "^I") to a function registered under `name`.

@@ -70,7 +70,12 @@ public final class LineEditor {
         interrupted = false
         var count: Int32 = 0
         let line = el_gets(editLine, &count)
-        if interrupted { return .interrupted }
+        if interrupted {
+            // With ISIG off the terminal echoes nothing for Ctrl-C; show it as a shell does and move on.
+            fputs("^C\n", stdout)
+            fflush(stdout)
+            return .interrupted
+        }
         guard let line, count > 0 else { return .endOfFile }
         var text = String(cString: line)
         if text.hasSuffix("\n") { text.removeLast() }
