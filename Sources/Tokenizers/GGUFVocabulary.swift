@@ -94,7 +94,7 @@ public enum GGUFVocabulary {
                                     special: true, normalized: false))
             return PipelineTokenizer(
                 addedTokens: added,
-                normalizer: .sentencePiece(addDummyPrefix: addSpacePrefix, removeExtraWhitespaces: false,
+                normalizer: .sentencePiece(rules: nil, addDummyPrefix: addSpacePrefix, removeExtraWhitespaces: false,
                                            escapeWhitespaces: true),
                 preTokenizer: nil, model: model,
                 postProcessor: template(addBOS ? bos : nil, addEOS ? eos : nil),

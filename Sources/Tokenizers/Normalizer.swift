@@ -12,9 +12,12 @@ indirect enum Normalizer: Sendable {
     case stripAccents
     /// Maps each byte to its GPT-2 byte-level character.
     case byteLevel
-    /// SentencePiece's own normalisation (the `identity` rule set): optional removal of extra whitespace,
-    /// the dummy prefix, and escaping spaces as "▁".
-    case sentencePiece(addDummyPrefix: Bool, removeExtraWhitespaces: Bool, escapeWhitespaces: Bool)
+    /// HF's `Precompiled`: SentencePiece rules applied grapheme by grapheme.
+    case precompiled(PrecompiledCharsMap)
+    /// SentencePiece's own normalisation: its compiled rules (none for the `identity` rule set), optional
+    /// removal of extra whitespace, the dummy prefix, and escaping spaces as "▁".
+    case sentencePiece(rules: PrecompiledCharsMap?, addDummyPrefix: Bool, removeExtraWhitespaces: Bool,
+                       escapeWhitespaces: Bool)
 
     enum UnicodeForm: Sendable { case nfc, nfd, nfkc, nfkd }
 
@@ -80,8 +83,10 @@ indirect enum Normalizer: Sendable {
             return out
         case .byteLevel:
             return ByteLevel.encode(text[...])
-        case let .sentencePiece(addDummyPrefix, removeExtraWhitespaces, escapeWhitespaces):
-            return Self.sentencePieceNormalize(text, addDummyPrefix: addDummyPrefix,
+        case .precompiled(let rules):
+            return rules.normalizeGraphemes(text)
+        case let .sentencePiece(rules, addDummyPrefix, removeExtraWhitespaces, escapeWhitespaces):
+            return Self.sentencePieceNormalize(text, rules: rules, addDummyPrefix: addDummyPrefix,
                                                removeExtraWhitespaces: removeExtraWhitespaces,
                                                escapeWhitespaces: escapeWhitespaces)
         }
@@ -89,29 +94,41 @@ indirect enum Normalizer: Sendable {
 
     static let metaspace: [UInt8] = [0xE2, 0x96, 0x81] // "▁"
 
-    /// SentencePiece `Normalizer::Normalize` with the identity character map.
-    private static func sentencePieceNormalize(_ input: [UInt8], addDummyPrefix: Bool,
+    /// SentencePiece `Normalizer::Normalize`.
+    private static func sentencePieceNormalize(_ text: [UInt8], rules: PrecompiledCharsMap?, addDummyPrefix: Bool,
                                                removeExtraWhitespaces: Bool,
                                                escapeWhitespaces: Bool) -> [UInt8] {
-        var text = input[...]
-        if removeExtraWhitespaces {
-            while text.first == 0x20 { text = text.dropFirst() }
+        func normalizePrefix(at i: Int) -> (text: ArraySlice<UInt8>, consumed: Int) {
+            if let rules { return rules.normalizePrefix(text, at: i) }
+            let length = min(UTF8Scalars.length(lead: text[i]), text.count - i)
+            return (text[i..<(i + length)], length)
         }
-        if text.isEmpty { return [] }
+        var i = 0
+        if removeExtraWhitespaces {
+            while i < text.count {
+                let prefix = normalizePrefix(at: i)
+                guard prefix.text.elementsEqual([0x20]) else { break }
+                i += prefix.consumed
+            }
+        }
+        if i == text.count { return [] }
         let space: [UInt8] = escapeWhitespaces ? metaspace : [0x20]
         var out: [UInt8] = []
         out.reserveCapacity(text.count + 3)
         if addDummyPrefix { out.append(contentsOf: space) }
         var previousWasSpace = removeExtraWhitespaces
-        for byte in text {
-            if byte == 0x20 {
-                if previousWasSpace { continue }
-                out.append(contentsOf: space)
-                previousWasSpace = removeExtraWhitespaces
-            } else {
-                out.append(byte)
-                previousWasSpace = false
+        while i < text.count {
+            var (piece, consumed) = normalizePrefix(at: i)
+            // A piece does not start with spaces when the previous one ended with one.
+            while previousWasSpace, piece.first == 0x20 { piece = piece.dropFirst() }
+            if !piece.isEmpty {
+                for byte in piece {
+                    if escapeWhitespaces, byte == 0x20 { out.append(contentsOf: space) } else { out.append(byte) }
+                }
+                previousWasSpace = piece.last == 0x20
             }
+            i += consumed
+            if !removeExtraWhitespaces { previousWasSpace = false }
         }
         if removeExtraWhitespaces {
             while out.count >= space.count, out.suffix(space.count).elementsEqual(space) {

@@ -120,9 +120,13 @@ struct SentencePieceModel {
     /// matched in text, user-defined pieces added tokens; the decoder undoes "▁", byte pieces and the
     /// dummy prefix.
     func makeTokenizer(file: String) throws(TokenizerError) -> PipelineTokenizer {
-        guard precompiledCharsmap.isEmpty else {
-            throw TokenizerError.unsupported(file: file, path: "normalizer_spec.precompiled_charsmap",
-                                             what: "SentencePiece normalization rules \"\(normalizerName)\"")
+        var rules: PrecompiledCharsMap? = nil
+        if !precompiledCharsmap.isEmpty {
+            guard let parsed = PrecompiledCharsMap(precompiledCharsmap) else {
+                throw TokenizerError.malformedBinary(file: file, offset: 0,
+                                                     reason: "normalizer_spec.precompiled_charsmap is inconsistent")
+            }
+            rules = parsed
         }
         guard !treatWhitespaceAsSuffix else {
             throw TokenizerError.unsupported(file: file, path: "trainer_spec.treat_whitespace_as_suffix",
@@ -170,8 +174,8 @@ struct SentencePieceModel {
         let valid = { (id: Int) -> Int? in id >= 0 && id < pieces.count ? id : nil }
         return PipelineTokenizer(
             addedTokens: added,
-            normalizer: .sentencePiece(addDummyPrefix: addDummyPrefix, removeExtraWhitespaces: removeExtraWhitespaces,
-                                       escapeWhitespaces: escapeWhitespaces),
+            normalizer: .sentencePiece(rules: rules, addDummyPrefix: addDummyPrefix,
+                                       removeExtraWhitespaces: removeExtraWhitespaces, escapeWhitespaces: escapeWhitespaces),
             preTokenizer: nil, model: model,
             postProcessor: .template(valid(bosID).map { [.special([Int32($0)]), .sequence] } ?? [.sequence]),
             decoder: .sequence(decoders),

@@ -201,11 +201,14 @@ enum TokenizerJSON {
         case "StripAccents": return .stripAccents
         case "ByteLevel": return .byteLevel
         case "Precompiled":
-            // An empty character map is the identity (SentencePiece's "identity" rule set).
-            if let map = try node.optional("precompiled_charsmap"), !(try map.string()).isEmpty {
-                throw node.unsupported("normalizer Precompiled with a non-empty character map")
+            // Base64 of SentencePiece's compiled rules; empty is the identity.
+            guard let mapNode = try node.optional("precompiled_charsmap") else { return .sequence([]) }
+            let encoded = try mapNode.string()
+            if encoded.isEmpty { return .sequence([]) }
+            guard let blob = Data(base64Encoded: encoded), let rules = PrecompiledCharsMap([UInt8](blob)) else {
+                throw mapNode.error("not a base64 SentencePiece character map")
             }
-            return .sequence([])
+            return .precompiled(rules)
         default:
             throw TokenizerError.unsupported(file: node.file, path: node.path + ".type", what: "normalizer \"\(type)\"")
         }

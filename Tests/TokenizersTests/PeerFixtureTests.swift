@@ -108,4 +108,6 @@ final class PeerFixtureTests: XCTestCase {
     func testUnigramTokenizerJSON() throws { try check("mini-unigram-json") }
     func testSentencePieceUnigram() throws { try check("mini-spm-unigram.spm", sentencePiece: true) }
     func testSentencePieceBPEWithUserDefinedSymbols() throws { try check("mini-spm-bpe.spm", sentencePiece: true) }
+    func testSentencePieceNFKCRules() throws { try check("mini-spm-nfkc.spm", sentencePiece: true) }
+    func testPrecompiledNormalizerTokenizerJSON() throws { try check("mini-precompiled-json") }
 }
