@@ -1,19 +1,19 @@
 /// A token matched whole in the input text before normalization or pre-tokenization (HF `AddedToken`):
 /// special tokens such as "<s>" and "<|im_start|>", and tokens added after training.
-public struct AddedToken: Sendable, Equatable {
-    public var id: Int
-    public var content: String
-    public var special: Bool
+struct AddedToken: Sendable, Equatable {
+    var id: Int
+    var content: String
+    var special: Bool
     /// Absorb whitespace on the left / right of the match.
-    public var lstrip: Bool
-    public var rstrip: Bool
+    var lstrip: Bool
+    var rstrip: Bool
     /// Match against the normalized text rather than the raw text.
-    public var normalized: Bool
+    var normalized: Bool
     /// Match only where the token is not part of a longer word.
-    public var singleWord: Bool
+    var singleWord: Bool
 
-    public init(id: Int, content: String, special: Bool, lstrip: Bool = false, rstrip: Bool = false,
-                normalized: Bool? = nil, singleWord: Bool = false) {
+    init(id: Int, content: String, special: Bool, lstrip: Bool = false, rstrip: Bool = false,
+         normalized: Bool? = nil, singleWord: Bool = false) {
         self.id = id
         self.content = content
         self.special = special
