@@ -8,7 +8,7 @@ extension Cell {
         switch self {
         case .text(let text): text
         case .integer(let value): String(value)
-        case .number(let value, let digits): formatFixed(value, digits: digits)
+        case .number(let value, let digits): Self.display(value, digits: digits)
         case .missing: "—"
         }
     }
@@ -22,6 +22,14 @@ extension Cell {
         case .number(let value, _): value.isNaN ? "NaN" : String(value)
         case .missing: ""
         }
+    }
+
+    /// A number that the chosen digits would show as zero (a p-value of 1.78e-9) is shown in scientific notation.
+    static func display(_ value: Double, digits: Int) -> String {
+        if value != 0, value.isFinite, digits > 0, abs(value) < 0.5 * pow(10, -Double(digits)) {
+            return String(format: "%.2e", value)
+        }
+        return formatFixed(value, digits: digits)
     }
 
     /// Numbers and integers line up on the right in tables.

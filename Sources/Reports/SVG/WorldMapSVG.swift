@@ -58,7 +58,10 @@ struct WorldMapSVG {
         svg.rect(x: width / 2 + 240, y: legendTop, width: 16, height: 12, fill: "#e3e3e3")
         svg.text("no data", x: width / 2 + 262, y: legendTop + 10, size: 10)
         if !unmatched.isEmpty {
-            let shown = unmatched.prefix(12).joined(separator: ", ") + (unmatched.count > 12 ? ", …" : "")
+            // As many names as fit one line of the footnote (about 170 characters at this size).
+            var shown = ""
+            for name in unmatched where shown.count + name.count < 150 { shown += (shown.isEmpty ? "" : ", ") + name }
+            if shown.count < unmatched.joined(separator: ", ").count { shown += ", …" }
             svg.text("Not on the 1:110m map (\(unmatched.count)): \(shown)", x: 12, y: height - 8, size: 9, fill: "#777")
         }
         return svg.render()

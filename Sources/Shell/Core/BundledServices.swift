@@ -1,28 +1,27 @@
+import Datasets
 import Foundation
 import Reports
 
 extension Services {
-    /// The product's wiring: world outlines and country names from the bundled `Datasets/`.
+    /// The product's wiring: the catalog of the bundled `Datasets/` directory and its world outlines.
     public static var bundled: Services {
-        Services(worldLoader: {
-            guard let path = BundledData.path("countries/ne_110m_admin_0_countries.geojson") else { return nil }
-            return try WorldGeometry(contentsOf: path)
+        guard let root = DatasetCatalog.locateBundledRoot() else { return Services() }
+        return Services(catalog: .bundled(root: root), worldLoader: {
+            try WorldGeometry(contentsOf: root + "/" + BundledData.naturalEarth)
         })
     }
-}
 
-/// Finds files of the repository's `Datasets/` folder: next to the executable's package, or `$ALIGNSCOPE_DATA`.
-enum BundledData {
-    static func path(_ relative: String) -> String? {
-        var roots: [String] = []
-        if let root = ProcessInfo.processInfo.environment["ALIGNSCOPE_DATA"] { roots.append(root) }
-        roots.append(FileManager.default.currentDirectoryPath + "/Datasets")
-        // .build/<config>/alignscope → the package root's Datasets/.
-        var url = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-        for _ in 0..<4 {
-            url.deleteLastPathComponent()
-            roots.append(url.path + "/Datasets")
+    /// A user's path as given, else relative to the bundled `Datasets/` directory, so session files can name
+    /// `paper-outputs/…` and run from anywhere.
+    func resolvePath(_ path: String) -> String {
+        if FileManager.default.fileExists(atPath: path) { return path }
+        if let root = catalog.root, !path.hasPrefix("/") {
+            // `paper-outputs/…` under Datasets/, or `Datasets/paper-outputs/…` under the repository.
+            let repository = URL(fileURLWithPath: root).deletingLastPathComponent().path
+            for base in [root, repository] where FileManager.default.fileExists(atPath: base + "/" + path) {
+                return base + "/" + path
+            }
         }
-        return roots.map { $0 + "/" + relative }.first { FileManager.default.fileExists(atPath: $0) }
+        return path
     }
 }

@@ -84,18 +84,28 @@ public final class Interpreter {
     }
 
     /// Stores a command's result under the next handle (and its `as` name), prints it, and records its digest.
+    /// `summary` prints the header, size and notes only: right for raw runs (thousands of rows) that analyses read.
     @discardableResult
-    public func publish(_ result: any AnalysisResult, for invocation: Invocation) -> ResultStore.Entry {
+    public func publish(_ result: any AnalysisResult, for invocation: Invocation, summary: Bool = false) -> ResultStore.Entry {
         let entry = results.add(result, name: invocation.resultName, command: invocation.text)
         publishedDigest = "\(entry.handle) \(ResultDigest.of(result))"
-        render(entry)
+        render(entry, summary: summary)
         return entry
     }
 
     /// Prints a stored result: header, table, notes and (for per-country and per-dialect figures) bars.
-    public func render(_ entry: ResultStore.Entry) {
+    public func render(_ entry: ResultStore.Entry, summary: Bool = false) {
         let style = console.style
         console.print(style.bold(style.green(entry.label)) + " = " + style.bold(entry.result.title))
+        if summary {
+            let table = entry.result.table()
+            let columns = table.columns.count > 8
+                ? table.columns.prefix(6).joined(separator: ", ") + ", … (\(table.columns.count - 6) more columns)"
+                : table.columns.joined(separator: ", ")
+            console.print("\(table.rows.count) rows: \(columns) — 'show \(entry.handle)' prints them")
+            for note in entry.result.notes { console.print(style.dim("· " + note)) }
+            return
+        }
         let table = TerminalTable(entry.result.table(), maxRows: max(1, settings.integer("rows")))
         console.print(lines: table.lines(style: style))
         for note in entry.result.notes { console.print(style.dim("· " + note)) }

@@ -1,4 +1,4 @@
 extension Interpreter {
-    /// Loaded models, imported outputs and catalog datasets, by kind (filled in as those modules land).
-    func sourceNames(_ kind: ValueKind) -> [String] { [] }
+    /// Names of loaded models (filled in when the engine's registry is wired).
+    var modelNames: [String] { [] }
 }

@@ -1,0 +1,83 @@
+import Datasets
+import Foundation
+import XCTest
+@testable import Shell
+
+/// The shipped `Sessions/paper-figures.alignscope` reproduces every recorded table from the bundled released
+/// outputs, and the analysis commands reach the paper's numbers through the command language.
+final class PaperSessionTests: XCTestCase {
+    private var savedDirectory = ""
+
+    override func setUp() {
+        // Session files name `Datasets/…` relative to the repository root, as the README runs them.
+        savedDirectory = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(PathsForTests.repository.path)
+    }
+
+    override func tearDown() { FileManager.default.changeCurrentDirectoryPath(savedDirectory) }
+
+    private func bundledInterpreter(_ captured: CapturedConsole) -> Interpreter {
+        let root = PathsForTests.repository.appendingPathComponent("Datasets").path
+        return Interpreter(console: captured.console, services: Services(catalog: .bundled(root: root)))
+    }
+
+    func testPaperFiguresSessionReplaysClean() {
+        let captured = CapturedConsole()
+        let shell = bundledInterpreter(captured)
+        XCTAssertTrue(shell.execute("replay Sessions/paper-figures.alignscope --check"), captured.err)
+        XCTAssertTrue(captured.out.contains("✓ 27 of 27 recorded outputs reproduced"), captured.out)
+    }
+
+    func testReferenceNumbersThroughTheCommandLanguage() {
+        let captured = CapturedConsole()
+        let shell = bundledInterpreter(captured)
+        XCTAssertTrue(shell.execute("""
+            set bars=off
+            import mistral from Datasets/paper-outputs/globalopinionsqa/Mistral-7B-v0.1_8bit.csv as run
+            opinions run paper
+            import starling from paper-outputs/ask-reddit-reward/starling-rm-7b-alpha-reformatted.csv
+            rank starling
+            correlate $last
+            """), captured.err)
+        for line in ["mistral  China              0.5872        244", "mistral  Jordan             0.5888        245",
+                     "mistral  Australia          0.6148        244",
+                     "starling  Gallup 2017  0.9259740  1.78e-09  21", "starling  Gallup 2023  0.8493506  1.12e-06  21"] {
+            XCTAssertTrue(captured.out.contains(line), "missing '\(line)' in\n\(captured.out)")
+        }
+    }
+
+    func testAnalysisCommandsSayWhatTheyNeed() {
+        let cases: [(String, String)] = [
+            ("opinions nobody", "opinions: no result or model 'nobody'; import a globalopinionsqa output file first"),
+            ("import x from Datasets/paper-outputs/md3-game/Mistral-7B-v0.1_8bit-no-answers.csv; opinions x",
+             "opinions: $1 (x) is MD3 word game outputs — x (894 games), not GlobalOpinionsQA option probabilities; import a globalopinionsqa output file first"),
+            ("import x from nowhere.csv", "import: nowhere.csv: no such file or directory"),
+            ("import x", "import: expected 'from FILE' (usage: import NAME from FILE [skip-malformed] [as NAME])"),
+            ("import x from Datasets/paper-outputs/globalopinionsqa/zephyr-7b-beta_8bit.csv; opinions x parse=correct",
+             "opinions: parse= recomputes similarities and needs 'on goqa' (usage: opinions SOURCE [on DATASET] [countries=…] [common=…] [reference=…] [parse=…] [resamples=…] [paper] [as NAME])"),
+            ("import x from Datasets/paper-outputs/globalopinionsqa/zephyr-7b-beta_8bit.csv; opinions x on goqa[0:"
+                + "5", "syntax error: line 1: '[' without a closing ']'"),
+            ("correlate", "correlate: expected SOURCE (usage: correlate SOURCE … [with=…] [as NAME])"),
+            ("compare a ->", "compare: expected a chain of at least two results or sources joined by '->' (usage: compare A -> B [-> C …] [as NAME])"),
+            ("open goqa /no/such.csv", "open: /no/such.csv: no such file or directory"),
+        ]
+        for (command, expected) in cases {
+            let captured = CapturedConsole()
+            XCTAssertFalse(bundledInterpreter(captured).execute(command), command)
+            XCTAssertEqual(captured.err, "error: \(expected)\n", command)
+        }
+    }
+
+    func testOpinionsRecomputedWithTheCorrectParseOnTheBundledPairs() {
+        let captured = CapturedConsole()
+        let shell = bundledInterpreter(captured)
+        XCTAssertTrue(shell.execute("""
+            set bars=off
+            import mistral from Datasets/paper-outputs/globalopinionsqa/Mistral-7B-v0.1_8bit.csv as run
+            opinions run on goqa countries=Nigeria,Britain reference=none resamples=50
+            opinions run on goqa parse=released-quirk countries=Nigeria reference=none resamples=50
+            """), captured.err)
+        XCTAssertTrue(captured.out.contains("similarities recomputed with the correct parse"), captured.out)
+        XCTAssertTrue(captured.out.contains("similarities recomputed with the released-quirk parse"), captured.out)
+    }
+}
