@@ -112,10 +112,12 @@ final class Evaluator {
         self.clock = clock
     }
 
+    private static let globals = Dictionary(uniqueKeysWithValues: GlobalFunction.allCases.map {
+        ($0.rawValue, Value.callable(Callable(kind: .global($0))))
+    })
+
     func render(_ statements: [Statement], context: [String: Value]) throws -> String {
-        var globals: [String: Value] = [:]
-        for function in GlobalFunction.allCases { globals[function.rawValue] = .callable(Callable(kind: .global(function))) }
-        let root = Scope(parent: Scope(parent: nil, variables: globals), variables: context)
+        let root = Scope(parent: Scope(parent: nil, variables: Evaluator.globals), variables: context)
         _ = try execute(statements, in: root)
         return output
     }

@@ -246,6 +246,7 @@ struct CodePoints: Hashable, Sendable {
     static func == (a: CodePoints, b: CodePoints) -> Bool { PythonText.equal(a.text, b.text) }
 
     func hash(into hasher: inout Hasher) {
-        for byte in text.utf8 { hasher.combine(byte) }
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }

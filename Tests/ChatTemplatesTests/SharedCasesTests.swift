@@ -33,4 +33,13 @@ final class SharedCasesTests: XCTestCase {
         XCTAssertEqual(rendered + failedAsExpected, 248)
         XCTAssertEqual(failedAsExpected, 26, "cases.json has 26 expected errors")
     }
+
+    /// The benchmark's bookkeeping (not its speed, which `alignscope bench templates` reports).
+    func testBenchmarkCountsWhatItTimes() throws {
+        let cases = try Fixtures.cases(in: Fixtures.casesFile).prefix(8).map { try TemplateCase(value: $0) }
+        let figures = TemplateBenchmark.run(Array(cases), repetitions: 1)
+        XCTAssertEqual(figures.map(\.operation), ["parse", "render"])
+        XCTAssertEqual(figures.map(\.count), [8, 8])
+        XCTAssertEqual(figures[1].bytes, cases.compactMap(\.expected).reduce(0) { $0 + $1.utf8.count })
+    }
 }
