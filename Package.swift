@@ -58,9 +58,12 @@ let package = Package(
         .target(name: "CLineEditShim", dependencies: ["CLibEdit"]),
         .target(name: "Shell",
                 dependencies: ["Engine", "Evaluations", "Reports", "Datasets", "InferenceAPI",
-                               "CLibEdit", "CLineEditShim"]),
+                               "ModelFormats", "Tokenizers", "ChatTemplates", "CLibEdit", "CLineEditShim"]),
         .executableTarget(name: "alignscope",
                           dependencies: ["Shell", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // The engine's benchmark (figures in BENCHMARKS.md)
+        .executableTarget(name: "alignscope-bench", dependencies: ["Engine", "Datasets", "InferenceAPI", "Kernels"],
+                          swiftSettings: fastMath),
 
         // Tests (run optimised: `swift test -c release`)
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
@@ -71,6 +74,6 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "EvaluationsTests", dependencies: ["Evaluations", "Datasets", "InferenceAPI"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Evaluations"]),
-        .testTarget(name: "ShellTests", dependencies: ["Shell", "Reports", "Evaluations", "InferenceAPI"]),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "Reports", "Evaluations", "Datasets", "InferenceAPI"]),
     ]
 )

@@ -104,10 +104,7 @@ final class Transformer: @unchecked Sendable {
         }
 
         let epsilon = Float(config.rmsNormEpsilon)
-        let threads = pool.threadCount
-        let cosines = Buffer(threads * headDim), sines = Buffer(threads * headDim)
-        let scores = (0..<threads).map { _ in Buffer(steps.map { $0.cache.length }.max() ?? 1) }
-        defer { cosines.free(); sines.free(); scores.forEach { $0.free() } }
+        let longest = steps.map { $0.cache.length }.max() ?? 1
 
         for (layerIndex, layer) in weights.layers.enumerated() {
             normalize(x, into: h, rows: n, weight: layer.attentionNorm, epsilon: epsilon)
@@ -116,11 +113,11 @@ final class Transformer: @unchecked Sendable {
             multiply(layer.value, h, rows: n, into: v, bias: layer.valueBias)
 
             pool.parallelFor(n) { r in
-                let t = r % threads
-                rope.rotate(q.pointer + r * qDim, heads: heads, position: rowPosition[r],
-                            cos: cosines.pointer + t * headDim, sin: sines.pointer + t * headDim)
-                rope.rotate(k.pointer + r * kvDim, heads: kvHeads, position: rowPosition[r],
-                            cos: cosines.pointer + t * headDim, sin: sines.pointer + t * headDim)
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: headDim) { table in
+                    let cos = table.baseAddress!, sin = cos + headDim / 2
+                    rope.rotate(q.pointer + r * qDim, heads: heads, position: rowPosition[r], cos: cos, sin: sin)
+                    rope.rotate(k.pointer + r * kvDim, heads: kvHeads, position: rowPosition[r], cos: cos, sin: sin)
+                }
                 let cache = steps[rowSequence[r]].cache
                 cache.keyRow(layerIndex, rowPosition[r]).update(from: k.pointer + r * kvDim, count: kvDim)
                 cache.valueRow(layerIndex, rowPosition[r]).update(from: v.pointer + r * kvDim, count: kvDim)
@@ -128,7 +125,7 @@ final class Transformer: @unchecked Sendable {
             // Every new row is in its cache now; each row attends to positions ≤ its own.
             let segments = steps.map { $0.cache.segments(layer: layerIndex, upTo: $0.cache.length) }
             attend(q, into: attention, rows: n, rowSequence: rowSequence, rowPosition: rowPosition,
-                   segments: segments, scores: scores)
+                   segments: segments, longest: longest)
 
             multiply(layer.output, attention, rows: n, into: projected, bias: layer.outputBias)
             VectorOps.add(projected.pointer, to: x.pointer, count: n * d)
@@ -190,20 +187,20 @@ final class Transformer: @unchecked Sendable {
     /// Causal (and, for Mistral, sliding-window) attention of every row and head against its sequence's cache.
     private func attend(_ q: Buffer, into out: Buffer, rows n: Int, rowSequence: [Int], rowPosition: [Int],
                         segments: [[(keys: UnsafePointer<Float>, values: UnsafePointer<Float>, start: Int, count: Int)]],
-                        scores: [Buffer]) {
+                        longest: Int) {
         let heads = config.attentionHeadCount, headDim = config.headDimension
         let kvDim = config.keyValueHeadCount * headDim, group = heads / config.keyValueHeadCount
         let qDim = heads * headDim
         let scale = 1 / Float(headDim).squareRoot()
         let window = config.slidingWindow
-        let threads = pool.threadCount
         pool.parallelFor(n * heads) { part in
+          withUnsafeTemporaryAllocation(of: Float.self, capacity: longest) { scores in
             let r = part / heads, head = part % heads
             let position = rowPosition[r]
             let first = window.map { max(0, position - $0 + 1) } ?? 0
             let query = q.pointer + r * qDim + head * headDim
             let kvOffset = (head / group) * headDim
-            let p = scores[part % threads].pointer
+            let p = scores.baseAddress!
             let output = out.pointer + r * qDim + head * headDim
             var count = 0
             var maximum = -Float.infinity
@@ -235,6 +232,7 @@ final class Transformer: @unchecked Sendable {
                     count += 1
                 }
             }
+          }
         }
     }
 }
