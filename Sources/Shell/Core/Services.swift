@@ -9,10 +9,14 @@ public struct Services: @unchecked Sendable {
     public var catalog: DatasetCatalog
     /// Natural Earth outlines, loaded on first `plot` of a per-country result.
     public var worldLoader: () throws -> WorldGeometry?
+    /// The models and tokenizers `load` registered.
+    public var models: ModelShelf
 
-    public init(catalog: DatasetCatalog = DatasetCatalog(), worldLoader: @escaping () throws -> WorldGeometry? = { nil }) {
+    public init(catalog: DatasetCatalog = DatasetCatalog(), worldLoader: @escaping () throws -> WorldGeometry? = { nil },
+                models: ModelShelf = ModelShelf()) {
         self.catalog = catalog
         self.worldLoader = worldLoader
+        self.models = models
     }
 
     /// The catalog's country table, when its files are there.

@@ -1,4 +1,4 @@
 extension Interpreter {
-    /// Names of loaded models (filled in when the engine's registry is wired).
-    var modelNames: [String] { [] }
+    /// Names of loaded models and tokenizers.
+    var modelNames: [String] { services.models.names }
 }
