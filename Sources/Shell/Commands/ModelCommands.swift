@@ -5,7 +5,6 @@ import Foundation
 import InferenceAPI
 import ModelFormats
 import Reports
-import Synchronization
 import Tokenizers
 
 /// load, info, tokenize, template, ask, score, next, reward — the engine in the shell.
@@ -170,20 +169,20 @@ enum ModelCommands {
             maxTokens: try invocation.integer("max", default: 64), temperature: try invocation.number("temp", default: 0),
             topK: try invocation.integer("top-k", default: 0), topP: try invocation.number("top-p", default: 1),
             seed: UInt64(max(0, try invocation.integer("seed", default: shell.settings.integer("seed")))))
-        let echo = !shell.console.isMuted
-        let streamed = Mutex("")
+        // `generate` is synchronous: the engine calls back before it returns, while this thread waits, so the
+        // console is never used from two threads at once.
+        nonisolated(unsafe) let console = shell.console
         let generations: [Generation]
         do {
             generations = try model.generate([prompt], options: options, control: RunControl(cancellation: shell.cancellation)) { _, piece in
-                streamed.withLock { $0 += piece }
-                if echo { FileHandle.standardOutput.write(Data(piece.utf8)) }
+                console.stream(piece)
             }
         } catch {
-            shell.console.record(streamed.withLock { $0 }, printed: true)
+            console.endStream()
             throw error
         }
+        console.endStream()
         let generation = generations.first ?? Generation(text: "", tokenCount: 0, finishReason: .length)
-        shell.console.record(generation.text, printed: true)
         shell.console.print(shell.console.style.dim("— \(generation.tokenCount) tokens, stopped by \(generation.finishReason.rawValue)"))
     }
 

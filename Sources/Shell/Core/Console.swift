@@ -75,13 +75,6 @@ public final class Console {
         pendingStream = ""
     }
 
-    /// Records text that was already written elsewhere (tokens streamed straight to stdout), line by line.
-    public func record(_ text: String, printed: Bool) {
-        flushStream()
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) { recording?.append(String(line)) }
-        if printed && !isMuted && !text.isEmpty { writeOut("\n") }
-    }
-
     /// Status on stderr, not recorded: timings, warnings, what is being loaded.
     public func status(_ line: String) {
         writeError(errorStyle.dim(line) + "\n")

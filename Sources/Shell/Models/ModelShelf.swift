@@ -98,6 +98,7 @@ public final class ModelShelf: @unchecked Sendable {
     }
 
     private func unknown(_ name: String) -> String {
+        if isTokenizerOnly(name) { return "\(name) is a tokenizer without weights: load a checkpoint to run it" }
         let known = names
         let suggestion = Suggest.closest(to: name, in: known).map { " — did you mean '\($0)'?" } ?? ""
         return "no model or tokenizer '\(name)'\(suggestion)" + (known.isEmpty ? " (load one with 'load NAME PATH')" : "")

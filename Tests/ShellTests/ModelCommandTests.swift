@@ -1,0 +1,110 @@
+import Foundation
+import XCTest
+@testable import Shell
+
+/// The model commands' contracts: `tokenize`'s last line, `template render`'s exact file, `score`'s CSV, and
+/// `ask`/`next` on the real SmolLM2 against transformers' goldens.
+final class ModelCommandTests: XCTestCase {
+    static let smollm2Tokenizer = PathsForTests.shared.appendingPathComponent("tokenizers/smollm2").path
+    static var smollm2Model: String? {
+        let path = FileManager.default.homeDirectoryForCurrentUser
+            .appendingPathComponent(".cache/alignscope/models/SmolLM2-135M-Instruct.Q4_1.gguf").path
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+
+    private func run(_ text: String, _ captured: CapturedConsole = CapturedConsole()) -> (Bool, CapturedConsole) {
+        let shell = makeInterpreter(captured)
+        return (shell.execute(text), captured)
+    }
+
+    func testTokenizeEndsWithTheIdsAsAJSONArray() throws {
+        let (ok, captured) = run("load tok \(Self.smollm2Tokenizer); tokenize tok \"The capital of France is\"")
+        XCTAssertTrue(ok, captured.err)
+        let lines = captured.out.split(separator: "\n").map(String.init)
+        // transformers' ids for this prompt (models/goldens/smollm2-golden.json).
+        XCTAssertEqual(lines.last, "[504, 3575, 282, 4649, 314]")
+        XCTAssertTrue(lines.contains("3  4649  ĠFrance"), captured.out)
+        let ids = try JSONSerialization.jsonObject(with: Data(lines.last!.utf8)) as? [Int]
+        XCTAssertEqual(ids, [504, 3575, 282, 4649, 314])
+    }
+
+    func testTemplateRenderWritesEveryReferenceCaseExactly() throws {
+        let data = try Data(contentsOf: PathsForTests.shared.appendingPathComponent("chat-templates/cases.json"))
+        let root = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let cases = try XCTUnwrap(root["cases"] as? [[String: Any]])
+        let directory = temporaryDirectory()
+        var rendered = 0, refused = 0
+        // Every fourth case keeps the test quick; the ChatTemplates tests render them all.
+        for (index, object) in cases.enumerated() where index % 4 == 0 {
+            let casePath = directory.appendingPathComponent("case\(index).json").path
+            let outPath = directory.appendingPathComponent("out\(index).txt").path
+            try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: casePath))
+            let (ok, captured) = run("template render '\(casePath)' --out '\(outPath)'")
+            if let expected = object["expected"] as? String {
+                XCTAssertTrue(ok, "case \(index): \(captured.err)")
+                XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: outPath)), Data(expected.utf8), "case \(index)")
+                rendered += 1
+            } else {
+                XCTAssertFalse(ok, "case \(index) should fail")
+                XCTAssertTrue(captured.err.hasPrefix("error: template: \(casePath): "), captured.err)
+                refused += 1
+            }
+        }
+        XCTAssertGreaterThan(rendered, 50)
+        XCTAssertGreaterThan(refused, 0)
+    }
+
+    func testTemplateRendersAConversationWithTheModelsOwnTemplate() throws {
+        let conversation = temporaryDirectory().appendingPathComponent("chat.json")
+        try #"[{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}]"#
+            .write(to: conversation, atomically: true, encoding: .utf8)
+        let (ok, captured) = run("load tok \(Self.smollm2Tokenizer); template tok '\(conversation.path)' generation")
+        XCTAssertTrue(ok, captured.err)
+        XCTAssertTrue(captured.out.hasSuffix("\n<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n\n"), captured.out)
+    }
+
+    func testModelCommandErrorsAreOneLine() {
+        let cases: [(String, String)] = [
+            ("tokenize nobody hi", "tokenize: no model or tokenizer 'nobody' (load one with 'load NAME PATH')"),
+            ("load x /no/such/model.gguf", "load: /no/such/model.gguf"),
+            ("load tok \(Self.smollm2Tokenizer); ask tok hi", "ask: tok is a tokenizer without weights: load a checkpoint to run it"),
+            ("score", "score: expected NAME (usage: score NAME PROMPT CANDIDATE … [method=…] [as NAME])"),
+            ("score m prompt", "score: expected CANDIDATE (usage: score NAME PROMPT CANDIDATE … [method=…] [as NAME])"),
+            ("score m p c method=best", "score: method= expects one of mean-nll, next-token, got 'best'"),
+            ("template render", "template: expected CASE.json after 'render'"),
+            ("ask m hi max=lots", "ask: max= expects a whole number, got 'lots'"),
+            ("load m x quant=q4", "load: quant= expects one of none, q8_0, f32, got 'q4'"),
+        ]
+        for (command, expected) in cases {
+            let (ok, captured) = run(command)
+            XCTAssertFalse(ok, command)
+            let error = captured.err.split(separator: "\n").filter { $0.hasPrefix("error: ") }
+            XCTAssertEqual(error.count, 1, captured.err)
+            XCTAssertTrue(error.first?.hasPrefix("error: \(expected)") ?? false, "\(command): \(captured.err)")
+        }
+    }
+
+    func testScoreNextAndAskOnSmolLM2() throws {
+        guard let model = Self.smollm2Model else {
+            throw XCTSkip("SmolLM2 GGUF not fetched (scripts/fetch-smollm2.sh)")
+        }
+        let csv = temporaryDirectory().appendingPathComponent("scores.csv").path
+        let (ok, captured) = run("""
+            load smollm \(model)
+            score smollm "The capital of France is" " Paris" " London" as s
+            export s to '\(csv)'
+            next smollm "The capital of France is" top=3
+            ask smollm "The capital of France is" max=2
+            """)
+        XCTAssertTrue(ok, captured.err)
+        let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, "candidate,mean_nll,probability")
+        let probabilities = lines.dropFirst().compactMap { Double($0.split(separator: ",").last ?? "") }
+        XCTAssertEqual(probabilities.count, 2)
+        XCTAssertEqual(probabilities.reduce(0, +), 1, accuracy: 1e-9)
+        XCTAssertGreaterThan(probabilities[0], probabilities[1])
+        // transformers' greedy continuation starts with ids 7042, 30: " Paris."
+        XCTAssertTrue(captured.out.contains("1  7042  ␣Paris"), captured.out)
+        XCTAssertTrue(captured.out.contains(" Paris.\n— 2 tokens, stopped by length"), captured.out)
+    }
+}
