@@ -29,9 +29,25 @@ enum AnalysisCommands {
                        producesResult: true)
     ) { invocation, shell in
         let subjects = Subjects(shell: shell, invocation: invocation)
-        let run = try subjects.result(try invocation.require("SOURCE"), as: OpinionRun.self,
-                                      expected: "GlobalOpinionsQA option probabilities",
-                                      hint: "import a globalopinionsqa output file first")
+        let live = LiveAnalyses(shell: shell, invocation: invocation)
+        let source = try invocation.require("SOURCE")
+        let parse = invocation.option("parse").flatMap(GlobalOpinionsQA.SelectionsParse.init(rawValue:))
+        let run: OpinionRun
+        var ranLive = false
+        if live.isModel(source) {
+            let model = try live.languageModel(source)
+            let selection = invocation.clause("on") ?? "goqa"
+            guard case .opinions(let questions) = try live.dataset(selection) else {
+                throw invocation.failure("'\(selection)' is not a GlobalOpinionsQA dataset")
+            }
+            let options = LiveRun.OpinionOptions(method: live.method, parse: parse ?? .correct, selection: selection)
+            run = try live.running("opinions") { try LiveRun.opinions(model: model, on: questions, options: options, control: $0) }
+            live.publishRun(run)
+            ranLive = true
+        } else {
+            run = try subjects.result(source, as: OpinionRun.self, expected: "GlobalOpinionsQA option probabilities",
+                                      hint: "import a globalopinionsqa output file or load a model first")
+        }
         var options = invocation.has("paper") ? OpinionOptions.paper : OpinionOptions()
         if let countries = invocation.list("countries") { options.countries = countries }
         if let common = invocation.list("common") { options.commonTo = common }
@@ -39,13 +55,12 @@ enum AnalysisCommands {
         options.bootstrapResamples = try invocation.integer("resamples", default: options.bootstrapResamples)
         guard options.bootstrapResamples > 0 else { throw invocation.usageError("resamples= must be at least 1") }
         options.seed = UInt64(max(0, shell.settings.integer("seed")))
-        let parse = invocation.option("parse").flatMap(GlobalOpinionsQA.SelectionsParse.init(rawValue:))
-        if let dataset = invocation.clause("on") {
+        if !ranLive, let dataset = invocation.clause("on") {
             guard case .opinions(let questions) = try subjects.dataset(dataset) else {
                 throw invocation.failure("'\(dataset)' is not a GlobalOpinionsQA dataset")
             }
             options.similarities = .recompute(questions: questions, parse: parse ?? .correct)
-        } else if parse != nil {
+        } else if parse != nil && !ranLive {
             throw invocation.usageError("parse= recomputes similarities and needs 'on goqa'")
         }
         let table = shell.services.countries
@@ -56,25 +71,56 @@ enum AnalysisCommands {
     static let dialects = Command(
         "dialects", group: .analyses, summary: "MD3: word-game accuracy per English dialect, and the US gaps",
         details: "Both metrics: generation (the paper's plot) and choice among the six candidates; gaps en_us − en_in / en_ng.",
-        examples: ["dialects zephyr", "dialects mistral as md3-base"],
-        syntax: Syntax([Operand("SOURCE", .source)], producesResult: true)
+        examples: ["dialects zephyr", "dialects mistral as md3-base", "dialects smollm on md3[:60]"],
+        syntax: Syntax([Operand("SOURCE", .source)], clauses: [Clause("on", Operand("DATASET", .dataset, optional: true))],
+                       producesResult: true)
     ) { invocation, shell in
-        let run = try Subjects(shell: shell, invocation: invocation).result(
-            try invocation.require("SOURCE"), as: DialectRun.self, expected: "MD3 word-game outputs",
-            hint: "import an md3-game output file first")
+        let live = LiveAnalyses(shell: shell, invocation: invocation)
+        let source = try invocation.require("SOURCE")
+        let run: DialectRun
+        if live.isModel(source) {
+            let model = try live.languageModel(source)
+            let selection = invocation.clause("on") ?? "md3"
+            guard case .dialects(let items) = try live.dataset(selection) else {
+                throw invocation.failure("'\(selection)' is not an MD3 dataset")
+            }
+            let options = LiveRun.DialectOptions(method: live.method, selection: selection)
+            run = try live.running("dialects") { try LiveRun.dialects(model: model, on: items, options: options, control: $0) }
+            live.publishRun(run)
+        } else {
+            run = try Subjects(shell: shell, invocation: invocation).result(
+                source, as: DialectRun.self, expected: "MD3 word-game outputs",
+                hint: "import an md3-game output file or load a model first")
+        }
         shell.publish(Dialects.analyze(run), for: invocation)
     }
 
     static let qa = Command(
         "qa", group: .analyses, summary: "TyDiQA-GoldP: SQuAD exact match and F1 per language",
         details: "Scores the generations against the gold answers of the dataset (default: the bundled tydiqa).",
-        examples: ["qa zephyr", "qa mistral on tydiqa[telugu]"],
+        examples: ["qa zephyr", "qa mistral on tydiqa[telugu]", "qa smollm on tydiqa[english][:20]"],
         syntax: Syntax([Operand("SOURCE", .source)], clauses: [Clause("on", Operand("DATASET", .dataset, optional: true))],
                        producesResult: true)
     ) { invocation, shell in
         let subjects = Subjects(shell: shell, invocation: invocation)
-        let run = try subjects.result(try invocation.require("SOURCE"), as: QARun.self, expected: "TyDiQA generations",
-                                      hint: "import a tydiqa-goldp output directory first")
+        let live = LiveAnalyses(shell: shell, invocation: invocation)
+        let source = try invocation.require("SOURCE")
+        if live.isModel(source) {
+            let model = try live.languageModel(source)
+            guard let selection = invocation.clause("on") else {
+                throw invocation.usageError("a live run needs 'on tydiqa[LANGUAGE][:N]' (5,077 questions in all)")
+            }
+            guard case .qa(let items) = try live.dataset(selection), case .qa(let pool) = try live.dataset("tydiqa") else {
+                throw invocation.failure("'\(selection)' is not a TyDiQA dataset")
+            }
+            let options = LiveRun.QAOptions(seed: UInt64(max(0, shell.settings.integer("seed"))), selection: selection)
+            let run = try live.running("qa") { try LiveRun.qa(model: model, on: items, pool: pool, options: options, control: $0) }
+            live.publishRun(run)
+            shell.publish(try invocation.analysing { try QA.analyze(run, gold: items) }, for: invocation)
+            return
+        }
+        let run = try subjects.result(source, as: QARun.self, expected: "TyDiQA generations",
+                                      hint: "import a tydiqa-goldp output directory or load a model first")
         let selection = invocation.clause("on") ?? "tydiqa"
         guard case .qa(var gold) = try subjects.dataset(selection) else {
             throw invocation.failure("'\(selection)' is not a TyDiQA dataset")
@@ -99,9 +145,23 @@ enum AnalysisCommands {
         syntax: Syntax([Operand("SOURCE", .source)], clauses: [Clause("on", Operand("DATASET", .dataset, optional: true))],
                        producesResult: true)
     ) { invocation, shell in
-        let run = try Subjects(shell: shell, invocation: invocation).result(
-            try invocation.require("SOURCE"), as: ChoiceRun.self, expected: "Belebele answers",
-            hint: "run a model on belebele (the study released no Belebele outputs)")
+        let live = LiveAnalyses(shell: shell, invocation: invocation)
+        let source = try invocation.require("SOURCE")
+        let run: ChoiceRun
+        if live.isModel(source) {
+            let model = try live.languageModel(source)
+            let selection = invocation.clause("on") ?? "belebele"
+            guard case .reading(let items) = try live.dataset(selection) else {
+                throw invocation.failure("'\(selection)' is not a Belebele dataset")
+            }
+            let options = LiveRun.ChoiceOptions(method: live.method, selection: selection)
+            run = try live.running("choice") { try LiveRun.choice(model: model, on: items, options: options, control: $0) }
+            live.publishRun(run)
+        } else {
+            run = try Subjects(shell: shell, invocation: invocation).result(
+                source, as: ChoiceRun.self, expected: "Belebele answers",
+                hint: "load a model and run it on belebele (the study released no Belebele outputs)")
+        }
         shell.publish(Choice.analyze(run), for: invocation)
     }
 
@@ -112,25 +172,59 @@ enum AnalysisCommands {
         negative questions; a country's Mean Rank is its mean over the questions. Only the study's 181 countries are
         ranked unless countries=all.
         """,
-        examples: ["rank starling", "rank mistral countries=all"],
-        syntax: Syntax([Operand("SOURCE", .source)],
+        examples: ["rank starling", "rank mistral countries=all", "rank smollm on askreddit[:20]"],
+        syntax: Syntax([Operand("SOURCE", .source)], clauses: [Clause("on", Operand("DATASET", .dataset, optional: true))],
                        options: [OptionSpec("countries", .choice(["filter", "all"]), "the study's 181 (filter) or every country")],
                        producesResult: true)
     ) { invocation, shell in
         let subjects = Subjects(shell: shell, invocation: invocation)
-        let run = try subjects.result(try invocation.require("SOURCE"), as: CountryPreferenceRun.self,
-                                      expected: "AskReddit NLLs or rewards",
-                                      hint: "import an ask-reddit-perplexity or ask-reddit-reward file first")
+        let live = LiveAnalyses(shell: shell, invocation: invocation)
+        let source = try invocation.require("SOURCE")
         let filter = invocation.option("countries") == "all" ? nil : try subjects.countryList("country-filter")
+        let run: CountryPreferenceRun
+        if live.isModel(source) {
+            let selection = invocation.clause("on") ?? "askreddit"
+            guard case .askReddit(let questions) = try live.dataset(selection) else {
+                throw invocation.failure("'\(selection)' is not the AskRedditCountries dataset")
+            }
+            let countries = try filter ?? subjects.countryList("wherefrom")
+            if shell.services.models.registration(source)?.isRewardModel == true {
+                let model = try live.rewardModel(source)
+                run = try live.running("rank") { try LiveRun.askRedditRewards(model: model, on: questions, countries: countries, control: $0) }
+            } else {
+                let model = try live.languageModel(source)
+                let options = LiveRun.RankOptions(selection: selection)
+                run = try live.running("rank") {
+                    try LiveRun.askRedditRanking(model: model, on: questions, countries: countries, options: options, control: $0)
+                }
+            }
+            live.publishRun(run)
+        } else {
+            run = try subjects.result(source, as: CountryPreferenceRun.self, expected: "AskReddit NLLs or rewards",
+                                      hint: "import an ask-reddit-perplexity or ask-reddit-reward file or load a model first")
+        }
         let result = try invocation.analysing { try Ranking.meanRanks(run, countries: filter) }
         shell.publish(result, for: invocation)
     }
 
     static let rewards = Command(
         "rewards", group: .analyses, summary: "where-from rewards: one reward per country (a world map)",
-        examples: ["rewards starling-wf", "rewards starling-wf as wf"],
-        syntax: Syntax([Operand("SOURCE", .source)], producesResult: true)
+        examples: ["rewards starling-wf", "rewards starling-rm on wherefrom as wf"],
+        syntax: Syntax([Operand("SOURCE", .source)], clauses: [Clause("on", Operand("DATASET", .dataset, optional: true))],
+                       producesResult: true)
     ) { invocation, shell in
+        let live = LiveAnalyses(shell: shell, invocation: invocation)
+        let source = try invocation.require("SOURCE")
+        if live.isModel(source) {
+            let model = try live.rewardModel(source)
+            let selection = invocation.clause("on") ?? "wherefrom"
+            guard case .countries(let countries) = try live.dataset(selection) else {
+                throw invocation.failure("'\(selection)' is not a list of countries (rewards RM on wherefrom)")
+            }
+            let result = try live.running("rewards") { try LiveRun.whereFrom(model: model, countries: countries, control: $0) }
+            shell.publish(result, for: invocation)
+            return
+        }
         let result = try Subjects(shell: shell, invocation: invocation).result(
             try invocation.require("SOURCE"), as: RewardsResult.self, expected: "where-from rewards",
             hint: "import reward-testing/where_from_starling-rm-7b-alpha.csv first")
