@@ -28,6 +28,7 @@ let package = Package(
         // For Fuzz/ (a separate package of libFuzzer targets that depends on this one by path).
         .library(name: "ModelFormats", targets: ["ModelFormats"]),
         .library(name: "ChatTemplates", targets: ["ChatTemplates"]),
+        .library(name: "Tokenizers", targets: ["Tokenizers"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -19,5 +19,8 @@ let package = Package(
         .executableTarget(name: "FuzzChatTemplate",
                           dependencies: ["FuzzDriver", .product(name: "ChatTemplates", package: "AlignScope")],
                           linkerSettings: [.unsafeFlags(["-use-ld=lld"])]),
-    ]
+    ] + ["FuzzTokenizerJSON", "FuzzSentencePiece"].map {
+        .executableTarget(name: $0, dependencies: ["FuzzDriver", .product(name: "Tokenizers", package: "AlignScope")],
+                          linkerSettings: [.unsafeFlags(["-use-ld=lld"])])
+    }
 )
