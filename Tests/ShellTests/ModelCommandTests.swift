@@ -108,3 +108,23 @@ final class ModelCommandTests: XCTestCase {
         XCTAssertTrue(captured.out.contains(" Paris.\n— 2 tokens, stopped by length"), captured.out)
     }
 }
+
+/// Ctrl-C during a live run keeps what finished: the partial run and its analysis are published.
+final class LiveCancellationTests: XCTestCase {
+    func testCancellingALiveRunKeepsTheFinishedQuestions() throws {
+        guard let model = ModelCommandTests.smollm2Model else {
+            throw XCTSkip("SmolLM2 GGUF not fetched (scripts/fetch-smollm2.sh)")
+        }
+        let captured = CapturedConsole()
+        let root = PathsForTests.repository.appendingPathComponent("Datasets").path
+        let shell = Interpreter(console: captured.console, services: Services(catalog: .bundled(root: root)))
+        XCTAssertTrue(shell.execute("load smollm \(model); set bars=off"), captured.err)
+        let cancellation = shell.cancellation
+        DispatchQueue.global().asyncAfter(deadline: .now() + 1.5) { cancellation.cancel() }
+        XCTAssertTrue(shell.execute("opinions smollm on goqa[0:400] reference=none as partial"), captured.err)
+        let run = try XCTUnwrap(shell.results.lookup("$1")?.result)
+        XCTAssertTrue(run.notes.contains { $0.contains("of 400") }, "\(run.notes)")
+        XCTAssertNotNil(shell.results.lookup("partial"))
+        XCTAssertTrue(shell.execute("show partial"))  // the shell goes on
+    }
+}

@@ -81,3 +81,20 @@ final class PaperSessionTests: XCTestCase {
         XCTAssertTrue(captured.out.contains("similarities recomputed with the released-quirk parse"), captured.out)
     }
 }
+
+/// `Sessions/smollm2-tour.alignscope`: a live run of every analysis on the real SmolLM2 replays to the digit.
+final class TourSessionTests: XCTestCase {
+    func testSmolLM2TourReplaysClean() throws {
+        guard ModelCommandTests.smollm2Model != nil else {
+            throw XCTSkip("SmolLM2 GGUF not fetched (scripts/fetch-smollm2.sh)")
+        }
+        let saved = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(PathsForTests.repository.path)
+        defer { FileManager.default.changeCurrentDirectoryPath(saved) }
+        let captured = CapturedConsole()
+        let root = PathsForTests.repository.appendingPathComponent("Datasets").path
+        let shell = Interpreter(console: captured.console, services: Services(catalog: .bundled(root: root)))
+        XCTAssertTrue(shell.execute("replay Sessions/smollm2-tour.alignscope --check"), captured.out + captured.err)
+        XCTAssertTrue(captured.out.contains("✓ 12 of 12 recorded outputs reproduced"), captured.out)
+    }
+}

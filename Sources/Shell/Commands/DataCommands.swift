@@ -30,7 +30,7 @@ enum DataCommands {
         syntax: Syntax([Operand("NAME", .word), Operand("FILE", .file)],
                        options: [OptionSpec("kind", .choice(DatasetKind.allCases.map(\.rawValue)), "the file's format")])
     ) { invocation, shell in
-        let name = try invocation.require("NAME"), path = try invocation.require("FILE")
+        let name = try invocation.require("NAME"), path = expandingTilde(try invocation.require("FILE"))
         let kind = invocation.option("kind").flatMap(DatasetKind.init(rawValue:))
         let entry: DatasetCatalog.Entry
         do { entry = try shell.services.catalog.open(name: name, path: path, kind: kind) } catch {

@@ -25,7 +25,7 @@ enum ModelCommands {
                        options: [OptionSpec("quant", .choice(WeightConversion.allCases.map(\.rawValue)),
                                             "convert weights on load (none keeps them as stored)")])
     ) { invocation, shell in
-        let name = try invocation.require("NAME"), path = try invocation.require("PATH")
+        let name = try invocation.require("NAME"), path = expandingTilde(try invocation.require("PATH"))
         let conversion = WeightConversion(rawValue: invocation.option("quant") ?? "none") ?? .none
         let started = ContinuousClock.now
         let loaded = try invocation.running { try shell.services.models.load(name: name, path: path, conversion: conversion) }

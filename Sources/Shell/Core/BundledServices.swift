@@ -14,6 +14,7 @@ extension Services {
     /// A user's path as given, else relative to the bundled `Datasets/` directory, so session files can name
     /// `paper-outputs/…` and run from anywhere.
     func resolvePath(_ path: String) -> String {
+        let path = expandingTilde(path)
         if FileManager.default.fileExists(atPath: path) { return path }
         if let root = catalog.root, !path.hasPrefix("/") {
             // `paper-outputs/…` under Datasets/, or `Datasets/paper-outputs/…` under the repository.
@@ -24,4 +25,10 @@ extension Services {
         }
         return path
     }
+}
+
+/// `~/x` → the home directory's `x` (the shell, not the OS, expands it in a REPL).
+func expandingTilde(_ path: String) -> String {
+    guard path == "~" || path.hasPrefix("~/") else { return path }
+    return NSHomeDirectory() + path.dropFirst()
 }
