@@ -42,7 +42,9 @@ public struct Completer {
                 head = String(value[...comma])
                 value = String(value[value.index(after: comma)...])
             }
-            let items = vocabulary(option.kind).filter { $0.lowercased().hasPrefix(value.lowercased()) }
+            let known: [String]
+            if case .choice(let choices) = option.kind { known = choices } else { known = vocabulary(option.kind) }
+            let items = known.filter { $0.lowercased().hasPrefix(value.lowercased()) }
             let candidates = items.sorted().map { item -> String in
                 let joined = head + item
                 let needsQuote = quote == "\"" || joined.contains(" ")
