@@ -149,6 +149,7 @@ final class Evaluator {
 
     /// Refuses values nested deeper than the limit where they are built: printing, comparing — and even
     /// freeing — a value recurses once per level, so depth must be bounded before it can exhaust the stack.
+    /// Only literals, `dict()` and the filters in ``Filters/nesting`` can add a level, so they check.
     func checkDepth(_ value: Value) throws {
         func exceeds(_ value: Value, _ budget: Int) -> Bool {
             switch value {
@@ -306,7 +307,6 @@ final class Evaluator {
             guard case .object(let object)? = scope.lookup(name), case .namespace(var attributes) = state(of: object) else {
                 throw TemplateError(.runtime, "cannot assign attribute on non-namespace object")
             }
-            try checkDepth(value)
             try attributes.set(.string(attribute), value)
             update(object, .namespace(attributes))
         case .tuple(let targets):

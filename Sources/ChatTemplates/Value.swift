@@ -174,6 +174,11 @@ public struct ValueDictionary: Sendable {
 
     public init() {}
 
+    /// A dictionary with these keys and values, in this order (later duplicates replace earlier ones).
+    public init(_ pairs: [(String, Value)]) {
+        for (key, value) in pairs { self[key] = value }
+    }
+
     public var count: Int { keys.count }
     public var isEmpty: Bool { keys.isEmpty }
 
