@@ -24,7 +24,12 @@ public struct TokenizerFiles: Sendable {
     public var specialTokensMap: URL?
     /// A GGUF whose metadata holds `tokenizer.ggml.*` (a model file or a vocabulary-only file).
     public var gguf: GGUFFile?
+    /// The default chat template: chat_template.jinja, else tokenizer_config.json's `chat_template`, else GGUF
+    /// `tokenizer.chat_template`.
     public var chatTemplate: ChatTemplateSource?
+    /// Other named templates (`tool_use`, `rag`, …) from a tokenizer_config.json list or GGUF
+    /// `tokenizer.chat_template.NAME` keys.
+    public var namedChatTemplates: [String: String] = [:]
 
     public init() {}
 
@@ -44,14 +49,20 @@ public struct TokenizerFiles: Sendable {
         files.sentencePieceModel = existing("tokenizer.model")
         files.tokenizerConfig = existing("tokenizer_config.json")
         files.specialTokensMap = existing("special_tokens_map.json")
-        if let config = files.tokenizerConfig, let template = try chatTemplate(inTokenizerConfig: config) {
-            files.chatTemplate = ChatTemplateSource(origin: .tokenizerConfig(config), text: template)
-        } else if let jinja = existing("chat_template.jinja") {
+        // transformers lets a chat_template.jinja file override tokenizer_config.json's `chat_template`.
+        if let jinja = existing("chat_template.jinja") {
             do {
                 files.chatTemplate = ChatTemplateSource(origin: .jinjaFile(jinja), text: try String(contentsOf: jinja, encoding: .utf8))
             } catch {
                 throw FormatError(file: jinja.path, kind: .io, "cannot read as UTF-8 text")
             }
+        }
+        if let config = files.tokenizerConfig {
+            let templates = try chatTemplates(inTokenizerConfig: config)
+            if files.chatTemplate == nil, let template = templates["default"] {
+                files.chatTemplate = ChatTemplateSource(origin: .tokenizerConfig(config), text: template)
+            }
+            files.namedChatTemplates = templates.filter { $0.key != "default" }
         }
         return files
     }
@@ -63,22 +74,36 @@ public struct TokenizerFiles: Sendable {
         if let template = gguf.metadata.string("tokenizer.chat_template") {
             files.chatTemplate = ChatTemplateSource(origin: .gguf(URL(fileURLWithPath: gguf.file.path)), text: template)
         }
+        let prefix = "tokenizer.chat_template."
+        for (key, value) in gguf.metadata where key.hasPrefix(prefix) && key.count > prefix.count {
+            if let text = value.string { files.namedChatTemplates[String(key.dropFirst(prefix.count))] = text }
+        }
         return files
     }
 
-    /// `chat_template` of a tokenizer_config.json: a string, or a list of `{name, template}` (the `default` one).
-    static func chatTemplate(inTokenizerConfig url: URL) throws(FormatError) -> String? {
+    /// The templates of a tokenizer_config.json's `chat_template`: one string (named `default`) or a list of
+    /// `{name, template}`.
+    static func chatTemplates(inTokenizerConfig url: URL) throws(FormatError) -> [String: String] {
         let json = try JSONDocument.object(contentsOf: url)
+        func fail() -> FormatError {
+            FormatError(file: url.path, place: .key("chat_template"), kind: .malformedJSON,
+                        "expected a string or a list of {\"name\", \"template\"} objects")
+        }
         switch json["chat_template"] {
         case let text as String:
-            return text
-        case let named as [[String: Any]]:
-            let chosen = named.first { $0["name"] as? String == "default" } ?? named.first
-            return chosen?["template"] as? String
+            return ["default": text]
+        case let named as [Any]:
+            var templates: [String: String] = [:]
+            for entry in named {
+                guard let entry = entry as? [String: Any], let name = entry["name"] as? String,
+                      let template = entry["template"] as? String else { throw fail() }
+                templates[name] = template
+            }
+            return templates
         case nil, is NSNull:
-            return nil
+            return [:]
         default:
-            throw FormatError(file: url.path, place: .key("chat_template"), kind: .malformedJSON, "expected a string or a list of named templates")
+            throw fail()
         }
     }
 }

@@ -15,6 +15,9 @@ final class BadGGUFTests: XCTestCase {
         XCTAssertEqual(file.metadata.integers("list.ints"), [7, 8, 9])
         XCTAssertEqual(file.metadata.strings("list.strings"), ["<s>", "héllo"])
         XCTAssertEqual(file.tensors.map(\.name), ["a.weight", "b.weight"])
+        var version2 = GGUFBuilder.valid()
+        version2[4] = 2  // v2 has v3's layout (v3 only added big-endian files)
+        XCTAssertEqual(try parse(version2).version, 2)
     }
 
     func testEveryTruncationIsAnError() throws {

@@ -180,3 +180,26 @@ final class BadCheckpointTests: XCTestCase {
         assertFormatError(.truncated, mentioning: [emptyGGUF.path]) { try ModelFiles.open(emptyGGUF) }
     }
 }
+
+final class TokenizerFilesTests: XCTestCase {
+    func testTemplateSourcesAndPrecedence() throws {
+        let folder = try TestPaths.scratchDirectory()
+        let config = folder.appendingPathComponent("tokenizer_config.json")
+        try Data(#"{"chat_template": [{"name": "default", "template": "D"}, {"name": "tool_use", "template": "T"}]}"#.utf8).write(to: config)
+        var files = try TokenizerFiles.find(in: folder)
+        XCTAssertEqual(files.chatTemplate, ChatTemplateSource(origin: .tokenizerConfig(config), text: "D"))
+        XCTAssertEqual(files.namedChatTemplates, ["tool_use": "T"])
+        let jinja = folder.appendingPathComponent("chat_template.jinja")
+        try Data("J".utf8).write(to: jinja)
+        files = try TokenizerFiles.find(in: folder)
+        XCTAssertEqual(files.chatTemplate, ChatTemplateSource(origin: .jinjaFile(jinja), text: "J"), "the .jinja file wins, as in transformers")
+        try Data(#"{"chat_template": 3}"#.utf8).write(to: config)
+        assertFormatError(.malformedJSON, mentioning: ["chat_template", config.path]) { try TokenizerFiles.find(in: folder) }
+    }
+
+    func testSmolLM2TokenizerFolder() throws {
+        let files = try TokenizerFiles.find(in: TestPaths.sharedFile("tokenizers/smollm2"))
+        XCTAssertTrue(files.chatTemplate?.text.contains("<|im_start|>") ?? false)
+        XCTAssertNotNil(files.tokenizerJSON)
+    }
+}
