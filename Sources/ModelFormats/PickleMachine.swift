@@ -11,6 +11,8 @@ struct PickleMachine {
     let path: String
     let place: FormatError.Place
     private var reader: ByteReader
+    /// Bytes consumed so far (after ``run()``: the length of the program up to and including its STOP).
+    var consumed: Int { reader.offset }
     private var stack: [PickleValue] = []
     private var marks: [Int] = []
     private var memo: [Int: PickleValue] = [:]
@@ -308,13 +310,30 @@ struct PickleMachine {
         }
     }
 
+    /// `('storage', torch.XStorage, key, location, numel)`, and in the legacy format a sixth field: None or a
+    /// view `(view_key, offset, view_numel)` of the root storage.
     private func persistentLoad(_ pid: PickleValue, _ at: Int) throws(FormatError) -> PickleValue {
-        guard case .tuple(let parts) = pid, parts.count >= 5, case .string("storage") = parts[0],
+        guard case .tuple(let parts) = pid, parts.count == 5 || parts.count == 6, case .string("storage") = parts[0],
               case .global(.storageType(let type)) = parts[1], case .string(let key) = parts[2],
               case .int(let count) = parts[4], count >= 0 else {
             throw fail(.inconsistent, "persistent id is not ('storage', torch.XStorage, key, location, numel)", at: at)
         }
-        return .storage(PickleStorage(type: type, key: key, count: count))
+        var storage = PickleStorage(type: type, key: key, count: count)
+        if parts.count == 6 {
+            switch parts[5] {
+            case .none:
+                break
+            case .tuple(let view):
+                guard view.count == 3, case .int(let offset) = view[1], case .int(let viewCount) = view[2],
+                      offset >= 0, viewCount >= 0, viewCount <= count, offset <= count - viewCount else {
+                    throw fail(.inconsistent, "storage view is not (key, offset, numel) inside its storage", at: at)
+                }
+                storage = PickleStorage(type: type, key: key, count: viewCount, viewOffset: offset)
+            default:
+                throw fail(.inconsistent, "storage view metadata is neither None nor a tuple", at: at)
+            }
+        }
+        return .storage(storage)
     }
 }
 

@@ -90,10 +90,12 @@ enum PickleGlobal: Equatable {
 
 struct PickleStorage {
     let type: TensorType
-    /// The storage's file in the archive's `data/` folder.
+    /// The storage's name: its file in a zip archive's `data/` folder, or its place in a legacy file's list.
     let key: String
-    /// Elements the storage holds.
+    /// Elements the storage (or the view of it) holds.
     let count: Int
+    /// For the legacy format's storage views: where the view starts in the root storage, in elements.
+    var viewOffset = 0
 }
 
 /// `_rebuild_tensor_v2(storage, storage_offset, size, stride, …)`: a strided view of a storage.

@@ -95,8 +95,8 @@ final class BadPyTorchTests: XCTestCase {
         assertFormatError(.inconsistent, mentioning: ["tensor \"w\"", "does not fit"]) {
             try PyTorchCheckpoint(contentsOf: bad.appendingPathComponent("tensor-past-storage.pt"))
         }
-        assertFormatError(.unsupported, mentioning: ["tensor \"w\"", "non-contiguous"]) {
-            try PyTorchCheckpoint(contentsOf: bad.appendingPathComponent("non-contiguous.pt"))
+        assertFormatError(.inconsistent, mentioning: ["tensor \"w\"", "reach past its storage"]) {
+            try PyTorchCheckpoint(contentsOf: bad.appendingPathComponent("stride-past-storage.pt"))
         }
         assertFormatError(.unsupported, mentioning: ["compressed"]) {
             try PyTorchCheckpoint(contentsOf: bad.appendingPathComponent("deflated.pt"))
@@ -108,8 +108,20 @@ final class BadPyTorchTests: XCTestCase {
             try PyTorchCheckpoint(contentsOf: bad.appendingPathComponent("top-level-list.pt"))
         }
         assertFormatError(.badMagic) { try PyTorchCheckpoint(mapping: MappedFile(copying: Array("hello".utf8), path: "x.bin")) }
-        assertFormatError(.unsupported, mentioning: ["legacy"]) {
-            try PyTorchCheckpoint(mapping: MappedFile(copying: [0x80, 0x02, 0x8a, 0x0a], path: "old.bin"))
+        assertFormatError(.badMagic) { try PyTorchCheckpoint(mapping: MappedFile(copying: [0x80, 0x02, 0x8a, 0x0a], path: "old.bin")) }
+    }
+
+    func testEveryTruncationAndCorruptionOfARealLegacyFile() throws {
+        let bytes = try Array(Data(contentsOf: bad.deletingLastPathComponent().appendingPathComponent("legacy/pnet.pt")))
+        for length in stride(from: 0, to: bytes.count, by: 7) {
+            assertFormatError(length < 15 ? .badMagic : .truncated, "\(length) of \(bytes.count) bytes") {
+                try PyTorchCheckpoint(mapping: MappedFile(copying: bytes[0..<length], path: "t.pt"))
+            }
+        }
+        for position in 0..<1200 {  // the pickles; after them come raw floats
+            var mutant = bytes
+            mutant[position] ^= 0xff
+            do { _ = try PyTorchCheckpoint(mapping: MappedFile(copying: mutant, path: "m.pt")) } catch is FormatError {}
         }
     }
 

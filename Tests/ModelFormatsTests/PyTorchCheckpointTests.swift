@@ -49,6 +49,30 @@ final class PyTorchCheckpointTests: XCTestCase {
         }
     }
 
+    /// A real file written by torch itself (facenet-pytorch's P-Net, legacy pre-1.6 stream format), against what
+    /// CPython's unpickler reads from it (scripts/fixtures/pytorch_legacy_fixture.py).
+    func testRealLegacyTorchFile() throws {
+        let checkpoint = try PyTorchCheckpoint(contentsOf: folder.appendingPathComponent("legacy/pnet.pt"))
+        let json = try XCTUnwrap(TestPaths.json(folder.appendingPathComponent("legacy/expected.json")) as? [String: Any])
+        let expected = try XCTUnwrap(json["tensors"] as? [String: [String: Any]])
+        XCTAssertEqual(checkpoint.tensors.count, 13)
+        XCTAssertEqual(Set(checkpoint.tensors.map(\.name)), Set(expected.keys))
+        for tensor in checkpoint.tensors {
+            let want = try XCTUnwrap(expected[tensor.name])
+            XCTAssertEqual(tensor.type, .f32)
+            XCTAssertEqual(tensor.shape, want["shape"] as? [Int], tensor.name)
+            XCTAssertEqual(try floatBitsHex(of: tensor), want["f32_bits_hex"] as? String, tensor.name)
+        }
+        XCTAssertEqual(checkpoint.tensors.first?.name, "conv1.weight", "state-dict order kept")
+    }
+
+    func testATransposedViewIsReadInRowMajorOrder() throws {
+        let checkpoint = try PyTorchCheckpoint(contentsOf: folder.appendingPathComponent("strided/transposed.pt"))
+        let w = try XCTUnwrap(checkpoint.tensors.first)
+        XCTAssertEqual(w.shape, [3, 2])
+        XCTAssertEqual(w.data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }, [0, 3, 1, 4, 2, 5])
+    }
+
     func testMaliciousPicklesAreRefusedAndNeverRun() throws {
         let marker = "/tmp/alignscope-pwned"
         try? FileManager.default.removeItem(atPath: marker)
