@@ -61,7 +61,7 @@ final class ExportTests: XCTestCase {
         | --- | --- | ---: | ---: | ---: | ---: |
         | zephyr | China | 0.5872 | 245 | 0.5000 | 0.6000 |
         | zephyr | Korea, South | NaN | 0 | — | — |
-        | say "hi" | line break | 0.0000 | -3 | 1 | a\\|b |
+        | say "hi" | line break | -1.00e-09 | -3 | 1 | a\\|b |
 
         - n per country varies
         - a note with "quotes"

@@ -51,7 +51,8 @@ final class InterpreterTests: XCTestCase {
 
     func testErrorsAreOneLineWithUsageAndSuggestions() {
         let cases: [(String, String)] = [
-            ("opinoins z", "unknown command 'opinoins' (type 'help' for the list)"),
+            ("opinoins z", "unknown command 'opinoins' — did you mean 'opinions'? (type 'help' for the list)"),
+            ("zzz", "unknown command 'zzz' (type 'help' for the list)"),
             ("figurs z", "unknown command 'figurs' — did you mean 'figures'? (type 'help' for the list)"),
             ("figures", "figures: expected MODEL (usage: figures MODEL [scale=…] [as NAME])"),
             ("figures z scael=2", "figures: unknown option 'scael=' — did you mean 'scale='? (usage: figures MODEL [scale=…] [as NAME])"),

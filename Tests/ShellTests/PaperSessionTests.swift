@@ -48,9 +48,9 @@ final class PaperSessionTests: XCTestCase {
 
     func testAnalysisCommandsSayWhatTheyNeed() {
         let cases: [(String, String)] = [
-            ("opinions nobody", "opinions: no result or model 'nobody'; import a globalopinionsqa output file first"),
+            ("opinions nobody", "opinions: no result or model 'nobody'; import a globalopinionsqa output file or load a model first"),
             ("import x from Datasets/paper-outputs/md3-game/Mistral-7B-v0.1_8bit-no-answers.csv; opinions x",
-             "opinions: $1 (x) is MD3 word game outputs — x (894 games), not GlobalOpinionsQA option probabilities; import a globalopinionsqa output file first"),
+             "opinions: $1 (x) is MD3 word game outputs — x (894 games), not GlobalOpinionsQA option probabilities; import a globalopinionsqa output file or load a model first"),
             ("import x from nowhere.csv", "import: nowhere.csv: no such file or directory"),
             ("import x", "import: expected 'from FILE' (usage: import NAME from FILE [skip-malformed] [as NAME])"),
             ("import x from Datasets/paper-outputs/globalopinionsqa/zephyr-7b-beta_8bit.csv; opinions x parse=correct",

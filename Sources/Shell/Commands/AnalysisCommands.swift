@@ -14,9 +14,11 @@ enum AnalysisCommands {
         'on goqa' they are recomputed from the dataset's distributions, correctly parsed unless parse=released-quirk.
         'paper' is the figure's setting: the questions all of China, United States, Jordan, Brazil, Nigeria,
         Germany and Australia answered, differences to the United States.
+        With a loaded model as SOURCE, the questions of DATASET (default goqa) are scored live first (the
+        'method' setting; progress bar; Ctrl-C keeps the finished questions) and the run is stored as well.
         """,
         examples: ["opinions mistral paper as m245", "opinions zephyr countries=Nigeria,Jordan common=Nigeria,Jordan",
-                   "opinions mistral on goqa parse=released-quirk paper"],
+                   "opinions mistral on goqa parse=released-quirk paper", "opinions smollm on goqa[0:50]"],
         syntax: Syntax([Operand("SOURCE", .source)],
                        clauses: [Clause("on", Operand("DATASET", .dataset, optional: true))],
                        options: [OptionSpec("countries", .country, list: true, "countries to report (default: all)"),

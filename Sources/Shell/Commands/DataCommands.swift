@@ -6,7 +6,7 @@ enum DataCommands {
     static var all: [Command] { [datasets, open, importCommand] }
 
     static let datasets = Command(
-        "datasets", group: .data, summary: "list the datasets by name, with their size once loaded",
+        "datasets", group: .data, summary: "list the datasets by name, what each holds and whether it is parsed yet",
         details: "Registering reads nothing; a dataset is parsed on first use and served from memory after.",
         examples: ["datasets"]
     ) { _, shell in

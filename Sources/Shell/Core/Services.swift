@@ -4,7 +4,7 @@ import Reports
 /// What the commands draw on besides their arguments: the dataset catalog (which also holds the country
 /// table) and the world outlines for maps. Grouped so tests can substitute fixtures and the product can wire
 /// the bundled data.
-public struct Services: @unchecked Sendable {
+public struct Services {
     /// The datasets a session knows by name (bundled ones, plus what `open` registers).
     public var catalog: DatasetCatalog
     /// Natural Earth outlines, loaded on first `plot` of a per-country result.

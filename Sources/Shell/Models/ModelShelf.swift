@@ -9,8 +9,8 @@ import Tokenizers
 ///
 /// Models are registered cheaply (headers and config only, through the engine's ``ModelRegistry``) and their
 /// weights load on first use; `tokenize`, `template` and `info` never load weights. A vocabulary-only GGUF or a
-/// bare tokenizer file registers as a tokenizer.
-public final class ModelShelf: @unchecked Sendable {
+/// bare tokenizer file registers as a tokenizer. Used from the interpreter's thread only.
+public final class ModelShelf {
     public let registry: ModelRegistry
     private var tokenizerFiles: [String: (path: String, files: TokenizerFiles)] = [:]
     private var tokenizers: [String: any Tokenizer] = [:]
