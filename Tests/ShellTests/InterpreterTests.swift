@@ -109,4 +109,15 @@ final class InterpreterTests: XCTestCase {
         XCTAssertEqual(captured.err, "error: sleep: cancelled (Ctrl-C); finished work was kept\n")
         XCTAssertTrue(shell.execute("figures z"))  // the flag is reset for the next command
     }
+
+    func testResultsAndHistoryListTheSession() {
+        let captured = CapturedConsole()
+        let shell = makeInterpreter(captured)
+        XCTAssertTrue(shell.execute("results"))
+        XCTAssertTrue(captured.out.hasPrefix("no results yet"))
+        captured.out = ""
+        XCTAssertTrue(shell.execute("figures zephyr as z; set rows=2; results; history"), captured.err)
+        XCTAssertTrue(captured.out.contains("$1 (z)              opinions     Opinion similarity — zephyr"), captured.out)
+        XCTAssertTrue(captured.out.hasSuffix("   1  figures zephyr as z\n   2  set rows=2\n"), captured.out)
+    }
 }
