@@ -113,7 +113,6 @@ extension Evaluator {
         let arguments = try evaluateArguments(filter.arguments, in: scope)
         do {
             let result = try Filters.apply(filter.name, to: value, arguments, evaluator: self)
-            if Filters.nesting.contains(filter.name) { try checkDepth(result) }
             if let text = result.text { try checkLength(text) }
             return result
         } catch var error as TemplateError {

@@ -9,16 +9,20 @@ public struct RenderLimits: Sendable, Equatable {
     public var maximumStringBytes: Int
     /// Items in any single list built along the way (`[x] * n`, `range`).
     public var maximumItems: Int
-    /// Nesting of values printed, compared or serialised (`{% set x = [x] %}` in a loop builds deep values).
+    /// Nesting of values built, printed, compared or serialised (`{% set ns.x = [ns.x] %}` in a loop nests).
     public var maximumValueDepth: Int
+    /// Nodes visited while printing, comparing or serialising values over the whole rendering. Values share
+    /// parts (`[x, x]`), so a loop can build one whose tree is astronomically large in little memory.
+    public var maximumValueSteps: Int
 
     public init(maximumSteps: Int = 2_000_000, maximumCallDepth: Int = 48, maximumStringBytes: Int = 64 << 20,
-                maximumItems: Int = 4_000_000, maximumValueDepth: Int = 96) {
+                maximumItems: Int = 4_000_000, maximumValueDepth: Int = 96, maximumValueSteps: Int = 20_000_000) {
         self.maximumSteps = maximumSteps
         self.maximumCallDepth = maximumCallDepth
         self.maximumStringBytes = maximumStringBytes
         self.maximumItems = maximumItems
         self.maximumValueDepth = maximumValueDepth
+        self.maximumValueSteps = maximumValueSteps
     }
 }
 
@@ -105,6 +109,7 @@ final class Evaluator {
     var objects: [ObjectState] = []
     private var output = ""
     private var steps = 0
+    private var valueSteps = 0
     private var callDepth = 0
 
     init(limits: RenderLimits, clock: TemplateClock) {
@@ -141,6 +146,17 @@ final class Evaluator {
         }
     }
 
+    /// Counts one node of a walk over a value (printing, comparing, serialising, checking depth) at `depth`.
+    func enterValue(depth: Int) throws {
+        valueSteps += 1
+        if valueSteps > limits.maximumValueSteps {
+            throw TemplateError.limit("values took more than \(limits.maximumValueSteps) steps to walk (a value built from itself, like [x, x] in a loop?)")
+        }
+        if depth >= limits.maximumValueDepth {
+            throw TemplateError.limit("values nest more than \(limits.maximumValueDepth) levels deep")
+        }
+    }
+
     func checkLength(_ text: String) throws {
         if text.utf8.count > limits.maximumStringBytes {
             throw TemplateError.limit("a string grew beyond \(limits.maximumStringBytes) bytes")
@@ -149,30 +165,25 @@ final class Evaluator {
 
     /// Refuses values nested deeper than the limit where they are built: printing, comparing — and even
     /// freeing — a value recurses once per level, so depth must be bounded before it can exhaust the stack.
-    /// Only literals, `dict()` and the filters in ``Filters/nesting`` can add a level, so they check.
-    func checkDepth(_ value: Value) throws {
-        func exceeds(_ value: Value, _ budget: Int) -> Bool {
-            switch value {
-            case .list(let items), .tuple(let items):
-                return budget <= 0 || items.contains { exceeds($0, budget - 1) }
-            case .dict(let dictionary):
-                return budget <= 0 || dictionary.values.contains { exceeds($0, budget - 1) }
-                    || dictionary.keys.contains { exceeds($0, budget - 1) }
-            case .object(let object):
-                // A generator's items are values too (`ns.x = ns.x|batch(1)` in a loop nests them).
-                switch state(of: object) {
-                case .iterator(let items, _, _), .view(let items, _):
-                    return budget <= 0 || items.contains { exceeds($0, budget - 1) }
-                default:
-                    return false
-                }
-            default:
-                return false
+    /// Only literals, `dict()` and the filters in `Filters.nesting` can add a level, so they check.
+    func checkDepth(_ value: Value, depth: Int = 0) throws {
+        let children: [Value]
+        switch value {
+        case .list(let items), .tuple(let items):
+            children = items
+        case .dict(let dictionary):
+            children = dictionary.keys + dictionary.values
+        case .object(let object):
+            // A generator's items are values too (`ns.x = ns.x|batch(1)` in a loop nests them).
+            switch state(of: object) {
+            case .iterator(let items, _, _), .view(let items, _): children = items
+            default: return
             }
+        default:
+            return
         }
-        if exceeds(value, limits.maximumValueDepth) {
-            throw TemplateError.limit("values nest more than \(limits.maximumValueDepth) levels deep")
-        }
+        try enterValue(depth: depth)
+        for child in children { try checkDepth(child, depth: depth + 1) }
     }
 
     func checkCount(_ count: Int) throws {

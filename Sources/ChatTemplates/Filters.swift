@@ -12,8 +12,9 @@ enum Filters {
         "xmlattr", "tojson",
     ]
 
-    /// Filters whose result can nest one level deeper than their input (`[[1, 2], [3]]` from `[1, 2, 3]`).
-    static let nesting: Set<String> = ["batch", "slice", "groupby", "dictsort", "list", "items"]
+    /// Filters whose result nests deeper than their input (`[[1, 2], [3]]` from `[1, 2, 3]`); their results are
+    /// checked against the depth limit, also when `map` applies them.
+    static let nesting: Set<String> = ["batch", "slice", "groupby", "dictsort"]
 
     /// Known to jinja2 but left out here: presentation helpers no chat template relies on.
     static let unsupported: Set<String> = [
@@ -21,6 +22,12 @@ enum Filters {
     ]
 
     static func apply(_ name: String, to value: Value, _ arguments: EvaluatedArguments, evaluator: Evaluator) throws -> Value {
+        let result = try run(name, on: value, arguments, evaluator: evaluator)
+        if nesting.contains(name) { try evaluator.checkDepth(result) }
+        return result
+    }
+
+    private static func run(_ name: String, on value: Value, _ arguments: EvaluatedArguments, evaluator: Evaluator) throws -> Value {
         let e = evaluator
         switch name {
         // Strings

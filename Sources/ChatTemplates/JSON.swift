@@ -251,9 +251,7 @@ struct JSONDumper {
     }
 
     private func write(_ value: Value, into out: inout String, level: Int) throws {
-        guard level < evaluator.limits.maximumValueDepth else {
-            throw TemplateError.limit("values nest more than \(evaluator.limits.maximumValueDepth) levels deep")
-        }
+        try evaluator.enterValue(depth: level)
         switch value {
         case .none: out += "null"
         case .bool(let flag): out += flag ? "true" : "false"

@@ -246,9 +246,7 @@ enum Operators {
 
     /// Python `==`.
     static func equal(_ left: Value, _ right: Value, evaluator: Evaluator, depth: Int = 0) throws -> Bool {
-        guard depth < evaluator.limits.maximumValueDepth else {
-            throw TemplateError.limit("values nest more than \(evaluator.limits.maximumValueDepth) levels deep")
-        }
+        try evaluator.enterValue(depth: depth)
         switch (left, right) {
         case (.undefined, .undefined), (.none, .none): return true
         case (.undefined, _), (_, .undefined), (.none, _), (_, .none): return false
@@ -295,9 +293,7 @@ enum Operators {
     static func order(_ op: CompareOperator, _ left: Value, _ right: Value, evaluator: Evaluator, depth: Int = 0) throws -> Int? {
         if case .undefined(let undefined) = left { throw undefined.error }
         if case .undefined(let undefined) = right { throw undefined.error }
-        guard depth < evaluator.limits.maximumValueDepth else {
-            throw TemplateError.limit("values nest more than \(evaluator.limits.maximumValueDepth) levels deep")
-        }
+        try evaluator.enterValue(depth: depth)
         if left.numericKind != nil, right.numericKind != nil {
             if let a = left.integer, let b = right.integer { return a < b ? -1 : a > b ? 1 : 0 }
             guard let a = left.number, let b = right.number, !a.isNaN, !b.isNaN else { return nil }

@@ -227,6 +227,16 @@ enum DictionaryKey: Hashable, Sendable {
     case tuple([DictionaryKey])
 
     init(_ value: Value) throws {
+        var budget = DictionaryKey.maximumParts
+        try self.init(value, budget: &budget)
+    }
+
+    /// Parts a tuple key may have in all (tuples can share parts, so their trees can be huge).
+    static let maximumParts = 10_000
+
+    private init(_ value: Value, budget: inout Int) throws {
+        budget -= 1
+        guard budget >= 0 else { throw TemplateError.limit("a tuple used as a key has more than \(DictionaryKey.maximumParts) parts") }
         switch value {
         case .none: self = .none
         case .bool(let flag): self = .int(flag ? 1 : 0)
@@ -234,7 +244,10 @@ enum DictionaryKey: Hashable, Sendable {
         case .float(let number):
             if number.rounded() == number, let exact = Int(exactly: number) { self = .int(exact) } else { self = .float(number) }
         case .string(let text), .markup(let text): self = .string(CodePoints(text))
-        case .tuple(let items): self = .tuple(try items.map(DictionaryKey.init))
+        case .tuple(let items):
+            var parts: [DictionaryKey] = []
+            for item in items { parts.append(try DictionaryKey(item, budget: &budget)) }
+            self = .tuple(parts)
         case .undefined: self = .string(CodePoints("\u{0}undefined"))
         default: throw TemplateError.type("unhashable type: '\(value.typeName)'")
         }

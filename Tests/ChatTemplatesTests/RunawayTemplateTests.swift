@@ -116,6 +116,32 @@ final class RunawayTemplateTests: XCTestCase {
                 }
             }
         }
+        // Every way a value can gain a level, repeated through a namespace: each must stop at the limit.
+        onSmallStack {
+            let growths = ["[ns.x]", "(ns.x,)", "{'k': ns.x}", "dict(k=ns.x)", "ns.x|batch(1)", "ns.x|batch(1)|list",
+                           "ns.x|slice(1)|list", "{'k': ns.x}|dictsort", "{'k': ns.x}|items|list", "[ns.x]|map('list')|list",
+                           "[ns.x]|map('batch', 1)|list", "[{'g': ns.x}]|groupby('g')",
+                           "[ns.x] + []", "[ns.x] * 2", "[ns.x, ns.x]"]
+            // A small walking budget keeps the self-repeating values (whose trees double each round) quick to refuse.
+            let options = RenderOptions(limits: RenderLimits(maximumValueSteps: 200_000))
+            for growth in growths {
+                let source = "{% set ns = namespace(x=[1]) %}{% for i in range(5000) %}{% set ns.x = \(growth) %}{% endfor %}"
+                    + "{{ ns.x|list|tojson }}"
+                do {
+                    _ = try ChatTemplate(source: source).render(context: [:], options: options)
+                    XCTFail("\(growth) grew 5000 levels")
+                } catch let error as TemplateError {
+                    XCTAssertEqual(error.kind, .limit, "\(growth): \(error)")
+                } catch {
+                    XCTFail("\(error)")
+                }
+            }
+        }
+        // A value that repeats itself prints (or compares, or serialises) as a tree 2^60 nodes large.
+        let doubling = "{% set ns = namespace(x=[1]) %}{% for i in range(60) %}{% set ns.x = [ns.x, ns.x] %}{% endfor %}"
+        for use in ["{{ ns.x }}", "{{ ns.x | tojson }}", "{{ ns.x == ns.x + [] }}", "{{ {(ns.x|first, 1): 2} }}"] {
+            XCTAssertEqual(error(doubling + use, limits: RenderLimits(maximumValueSteps: 100_000))?.kind, .limit, use)
+        }
         let deepJSON = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
         XCTAssertThrowsError(try Value(json: deepJSON)) { error in
             XCTAssertTrue("\(error)".contains("nested deeper than 128 levels"), "\(error)")
