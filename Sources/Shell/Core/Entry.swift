@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import InferenceAPI
 
@@ -13,7 +14,20 @@ public enum ShellMain {
     public static func interactive() -> Int32 {
         InterruptHandler.install()
         let interpreter = makeInterpreter(cancellation: InterruptHandler.cancellation)
+        registerDefaultModel(in: interpreter)
         return REPL(interpreter: interpreter, historyPath: REPL.defaultHistoryPath).run()
+    }
+
+    /// The embedded SmolLM2 is there as `smollm` when it has been fetched (headers only: about 0.1 s).
+    /// Scripts and sessions load their models explicitly, so their meaning never depends on this.
+    static func registerDefaultModel(in interpreter: Interpreter) {
+        guard let path = DefaultModel.path else {
+            interpreter.console.status("no default model: scripts/fetch-smollm2.sh fetches SmolLM2-135M-Instruct")
+            return
+        }
+        if (try? interpreter.services.models.load(name: "smollm", path: path, conversion: .none)) != nil {
+            interpreter.console.status("smollm = SmolLM2-135M-Instruct (Q4_1), ready: try  ask smollm \"What is the capital of France?\" chat")
+        }
     }
 
     /// `alignscope -c 'CMD; CMD'`.
