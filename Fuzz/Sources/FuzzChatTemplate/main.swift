@@ -7,7 +7,7 @@ import FuzzDriver
 /// `template render CASE.json` path).
 let options = RenderOptions(
     clock: .fixed(TemplateDateTime(year: 2024, month: 7, day: 26, hour: 14, minute: 30, second: 5)),
-    limits: RenderLimits(maximumSteps: 20_000, maximumStringBytes: 1 << 20, maximumItems: 100_000))
+    limits: RenderLimits(maximumSteps: 20_000, maximumStringBytes: 1 << 20, maximumItems: 100_000, maximumValueSteps: 200_000))
 
 let tool: Value = [
     "type": "function",
