@@ -108,9 +108,8 @@ final class Transformer: @unchecked Sendable {
 
         for (layerIndex, layer) in weights.layers.enumerated() {
             normalize(x, into: h, rows: n, weight: layer.attentionNorm, epsilon: epsilon)
-            multiply(layer.query, h, rows: n, into: q, bias: layer.queryBias)
-            multiply(layer.key, h, rows: n, into: k, bias: layer.keyBias)
-            multiply(layer.value, h, rows: n, into: v, bias: layer.valueBias)
+            multiply([(layer.query, q, layer.queryBias), (layer.key, k, layer.keyBias), (layer.value, v, layer.valueBias)],
+                     h, rows: n)
 
             pool.parallelFor(n) { r in
                 withUnsafeTemporaryAllocation(of: Float.self, capacity: headDim) { table in
@@ -131,8 +130,7 @@ final class Transformer: @unchecked Sendable {
             VectorOps.add(projected.pointer, to: x.pointer, count: n * d)
 
             normalize(x, into: h, rows: n, weight: layer.mlpNorm, epsilon: epsilon)
-            multiply(layer.gate, h, rows: n, into: gate, bias: nil)
-            multiply(layer.up, h, rows: n, into: up, bias: nil)
+            multiply([(layer.gate, gate, nil), (layer.up, up, nil)], h, rows: n)
             pool.parallelRanges(n) { rows in
                 VectorOps.siluMultiply(gate.pointer + rows.lowerBound * ffn, up.pointer + rows.lowerBound * ffn,
                                        count: rows.count * ffn)
@@ -175,6 +173,17 @@ final class Transformer: @unchecked Sendable {
         }
     }
 
+    private func multiply(_ products: [(WeightMatrix, Buffer, [Float]?)], _ x: Buffer, rows n: Int) {
+        matmul(products.map(\.0), x.pointer, ldx: products[0].0.columns, tokens: n, into: products.map(\.1.pointer),
+               ldy: products.map(\.0.rows), pool: pool, workspace: workspace)
+        for (w, y, bias) in products {
+            guard let bias else { continue }
+            bias.withUnsafeBufferPointer { b in
+                for r in 0..<n { VectorOps.add(b.baseAddress!, to: y.pointer + r * w.rows, count: w.rows) }
+            }
+        }
+    }
+
     private func multiply(_ w: WeightMatrix, _ x: Buffer, rows n: Int, into y: Buffer, bias: [Float]?) {
         matmul(w, x.pointer, ldx: w.columns, tokens: n, into: y.pointer, ldy: w.rows, pool: pool, workspace: workspace)
         if let bias {
@@ -203,17 +212,15 @@ final class Transformer: @unchecked Sendable {
             let p = scores.baseAddress!
             let output = out.pointer + r * qDim + head * headDim
             var count = 0
-            var maximum = -Float.infinity
             for segment in segments[rowSequence[r]] {
                 let lower = max(first, segment.start), upper = min(position + 1, segment.start + segment.count)
                 guard lower < upper else { continue }
-                for j in lower..<upper {
-                    let s = VectorOps.dot(query, segment.keys + (j - segment.start) * kvDim + kvOffset, count: headDim) * scale
-                    p[count] = s
-                    maximum = max(maximum, s)
-                    count += 1
-                }
+                AttentionOps.scores(query, keys: segment.keys + (lower - segment.start) * kvDim + kvOffset, stride: kvDim,
+                                    count: upper - lower, dimension: headDim, scale: scale, into: p + count)
+                count += upper - lower
             }
+            var maximum = -Float.infinity
+            for j in 0..<count { maximum = max(maximum, p[j]) }
             var sum: Float = 0
             for j in 0..<count {
                 let e = Foundation.exp(p[j] - maximum)
@@ -221,16 +228,15 @@ final class Transformer: @unchecked Sendable {
                 sum += e
             }
             let inverse = 1 / sum
+            for j in 0..<count { p[j] *= inverse }
             output.update(repeating: 0, count: headDim)
             count = 0
             for segment in segments[rowSequence[r]] {
                 let lower = max(first, segment.start), upper = min(position + 1, segment.start + segment.count)
                 guard lower < upper else { continue }
-                for j in lower..<upper {
-                    VectorOps.addScaled(segment.values + (j - segment.start) * kvDim + kvOffset, by: p[count] * inverse,
-                                        to: output, count: headDim)
-                    count += 1
-                }
+                AttentionOps.accumulate(p + count, values: segment.values + (lower - segment.start) * kvDim + kvOffset,
+                                        stride: kvDim, count: upper - lower, dimension: headDim, into: output)
+                count += upper - lower
             }
           }
         }

@@ -33,54 +33,57 @@ let tokenBlock = 64
 public func matmul(_ w: WeightMatrix, _ x: UnsafePointer<Float>, ldx: Int, tokens: Int,
                    into y: UnsafeMutablePointer<Float>, ldy: Int,
                    pool: ThreadPool, workspace: MatmulWorkspace) {
-    guard tokens > 0, w.rows > 0 else { return }
-    let k = w.columns
-    let granularity = 16
-    switch w.type {
-    case .f32, .f16, .bf16:
-        pool.parallelRanges(w.rows, granularity: granularity) { rows in
-            var t0 = 0
-            while t0 < tokens {
-                let n = min(tokenBlock, tokens - t0)
-                let xb = x + t0 * ldx, yb = y + t0 * ldy
-                switch w.type {
-                case .f16: floatMatmul(F16Rows.self, w, rows: rows, xb, ldx: ldx, tokens: n, yb, ldy: ldy)
-                case .bf16: floatMatmul(BF16Rows.self, w, rows: rows, xb, ldx: ldx, tokens: n, yb, ldy: ldy)
-                default: floatMatmul(F32Rows.self, w, rows: rows, xb, ldx: ldx, tokens: n, yb, ldy: ldy)
-                }
-                t0 += n
-            }
-        }
-    case .q4_0, .q4_1, .q8_0, .q4_K, .q6_K:
-        let kQuant = w.type == .q4_K || w.type == .q6_K
-        let rowBytes = kQuant ? ck_q8k_row_bytes(Int32(k)) : ck_q8_row_bytes(Int32(k))
-        let xq = workspace.bytes(rowBytes * tokens)
+    matmul([w], x, ldx: ldx, tokens: tokens, into: [y], ldy: [ldy], pool: pool, workspace: workspace)
+}
+
+/// Several matrices applied to the same activations (q/k/v, gate/up): the activations are quantised once
+/// per activation format and all products run as one parallel job.
+public func matmul(_ ws: [WeightMatrix], _ x: UnsafePointer<Float>, ldx: Int, tokens: Int,
+                   into ys: [UnsafeMutablePointer<Float>], ldy: [Int],
+                   pool: ThreadPool, workspace: MatmulWorkspace) {
+    guard tokens > 0, !ws.isEmpty else { return }
+    let k = ws[0].columns
+    precondition(ws.allSatisfy { $0.columns == k } && ys.count == ws.count && ldy.count == ws.count)
+    let needsQ8 = ws.contains { [.q4_0, .q4_1, .q8_0].contains($0.type) }
+    let needsQ8K = ws.contains { [.q4_K, .q6_K].contains($0.type) }
+    let q8Bytes = needsQ8 ? ck_q8_row_bytes(Int32(k)) : 0
+    let q8KBytes = needsQ8K ? ck_q8k_row_bytes(Int32(k)) : 0
+    let scratch = workspace.bytes(max(1, (q8Bytes + q8KBytes) * tokens + 64))
+    let q8 = scratch, q8K = scratch + ((q8Bytes * tokens + 63) & ~63)
+    if needsQ8 || needsQ8K {
         pool.parallelRanges(tokens) { range in
-            let src = x + range.lowerBound * ldx, dst = xq + range.lowerBound * rowBytes
-            if kQuant {
-                ck_quantize_q8k(src, ldx, Int32(range.count), Int32(k), dst)
-            } else {
-                ck_quantize_q8(src, ldx, Int32(range.count), Int32(k), dst)
-            }
+            let src = x + range.lowerBound * ldx
+            if needsQ8 { ck_quantize_q8(src, ldx, Int32(range.count), Int32(k), q8 + range.lowerBound * q8Bytes) }
+            if needsQ8K { ck_quantize_q8k(src, ldx, Int32(range.count), Int32(k), q8K + range.lowerBound * q8KBytes) }
         }
-        let type = Int32(w.type.rawValue)
-        pool.parallelRanges(w.rows, granularity: granularity) { rows in
-            var t0 = 0
-            while t0 < tokens {
-                let n = min(tokenBlock, tokens - t0)
-                let xb = UnsafeRawPointer(xq + t0 * rowBytes), yb = y + t0 * ldy
-                if kQuant {
-                    ck_gemm_q8k(type, w.base, w.rowStride, Int32(rows.lowerBound), Int32(rows.upperBound),
-                                xb, Int32(n), yb, ldy, Int32(k))
-                } else {
-                    ck_gemm_q8(type, w.base, w.rowStride, Int32(rows.lowerBound), Int32(rows.upperBound),
-                               xb, Int32(n), yb, ldy, Int32(k))
-                }
-                t0 += n
-            }
+    }
+    // One part per (matrix, slice of rows); slices of at least 16 rows, about two per thread and matrix.
+    var parts: [(matrix: Int, rows: Range<Int>)] = []
+    for (index, w) in ws.enumerated() {
+        for rows in ThreadPool.split(w.rows, into: pool.threadCount * (ws.count == 1 ? 1 : 2), granularity: 16) {
+            parts.append((index, rows))
         }
-    default:
-        preconditionFailure("WeightMatrix admits only supported types")
+    }
+    pool.parallelFor(parts.count) { part in
+        let (index, rows) = parts[part]
+        let w = ws[index], y = ys[index], ldy = ldy[index]
+        var t0 = 0
+        while t0 < tokens {
+            let n = min(tokenBlock, tokens - t0)
+            let yb = y + t0 * ldy
+            switch w.type {
+            case .f32: floatMatmul(F32Rows.self, w, rows: rows, x + t0 * ldx, ldx: ldx, tokens: n, yb, ldy: ldy)
+            case .f16: floatMatmul(F16Rows.self, w, rows: rows, x + t0 * ldx, ldx: ldx, tokens: n, yb, ldy: ldy)
+            case .bf16: floatMatmul(BF16Rows.self, w, rows: rows, x + t0 * ldx, ldx: ldx, tokens: n, yb, ldy: ldy)
+            case .q4_K, .q6_K:
+                ck_gemm_q8k(Int32(w.type.rawValue), w.base, w.rowStride, Int32(rows.lowerBound), Int32(rows.upperBound),
+                            UnsafeRawPointer(q8K + t0 * q8KBytes), Int32(n), yb, ldy, Int32(k))
+            default:
+                ck_gemm_q8(Int32(w.type.rawValue), w.base, w.rowStride, Int32(rows.lowerBound), Int32(rows.upperBound),
+                           UnsafeRawPointer(q8 + t0 * q8Bytes), Int32(n), yb, ldy, Int32(k))
+            }
+            t0 += n
+        }
     }
 }
 

@@ -13,6 +13,8 @@ struct Options {
     var repetitions = 3
     var goqaQuestions = 0
     var portable = false
+    /// Only these tests ("pp", "tg"); all when empty.
+    var only: Set<String> = []
     var models: [String] = []
 }
 
@@ -34,6 +36,9 @@ func parse(_ arguments: [String]) -> Options {
         case "--repetitions": options.repetitions = value()
         case "--goqa": options.goqaQuestions = value()
         case "--portable": options.portable = true
+        case "--only":
+            i += 1
+            if i < arguments.count { options.only.insert(arguments[i]) }
         default: options.models.append(argument)
         }
         i += 1
@@ -70,9 +75,10 @@ print("|---|---|---|---|---|---|---|")
 for path in models {
     do {
         let model = try EngineModel(name: URL(fileURLWithPath: path).lastPathComponent, path: path, pool: pool)
-        let pp = median(EngineBenchmark.promptProcessing(model, tokens: 512, repetitions: options.repetitions))
+        let runs = { (test: String) in options.only.isEmpty || options.only.contains(test) }
+        let pp = runs("pp") ? median(EngineBenchmark.promptProcessing(model, tokens: 512, repetitions: options.repetitions)) : .nan
         let ppFlops = (0..<512).map { EngineBenchmark.flops(model, position: $0, logits: false) }.reduce(0, +)
-        let tg = median(EngineBenchmark.generation(model, tokens: 128, repetitions: options.repetitions))
+        let tg = runs("tg") ? median(EngineBenchmark.generation(model, tokens: 128, repetitions: options.repetitions)) : .nan
         let bytes = Double(EngineBenchmark.weightBytesPerToken(model))
         let rss = Double(EngineBenchmark.residentBytes() ?? 0) / 1e6
         let types = Set(model.checkpoint.tensors.map { $0.type.description }).sorted().joined(separator: "/")
