@@ -319,7 +319,9 @@ public final class EngineModel: LanguageModel, RewardModel, @unchecked Sendable 
     }
 
     private func reward(ids: [Int], head: [Float]) -> Double {
-        let position = Self.rewardPosition(ids, head: config.head, padID: config.padTokenID ?? tokenizer.padID)
+        // Starling's reward code pads with the unknown token (PAPER.md) when the tokenizer names no pad.
+        let pad = config.padTokenID ?? tokenizer.padID ?? (config.head == .valueHead ? tokenizer.unkID : nil)
+        let position = Self.rewardPosition(ids, head: config.head, padID: pad)
         let hidden = hiddenState(ids, at: position)
         var sum = 0.0
         for i in 0..<head.count { sum += Double(head[i]) * Double(hidden[i]) }
