@@ -25,7 +25,21 @@ public struct Plotter: Sendable {
     /// (per-country values as bars or as a map).
     public func svg(_ chart: Chart, style: Style = .auto) throws -> String {
         switch (chart, style) {
-        case (.bars(let title, let unit, let bars), .auto), (.bars(let title, let unit, let bars), .bars):
+        case (.bars(let title, let unit, let bars), .map):
+            guard let world else { throw PlotError.unsuitable("no world outlines are available to draw a map") }
+            guard mappable(bars, on: world) > 0 else {
+                throw PlotError.unsuitable("none of the bars (\(bars.prefix(3).map(\.label).joined(separator: ", ")) …) is a country")
+            }
+            return WorldMapSVG(title: title, unit: unit, values: Self.values(bars), geometry: world,
+                               resolve: resolveCountry).render()
+        case (.bars(let title, let unit, let bars), .auto):
+            // Many bars that are mostly countries read better as a map (a per-country opinion result).
+            if let world, bars.count >= 20, mappable(bars, on: world) * 4 >= bars.count * 3 {
+                return WorldMapSVG(title: title, unit: unit, values: Self.values(bars), geometry: world,
+                                   resolve: resolveCountry).render()
+            }
+            return BarChartSVG(title: title, unit: unit, bars: bars).render()
+        case (.bars(let title, let unit, let bars), .bars):
             return BarChartSVG(title: title, unit: unit, bars: bars).render()
         case (.countries(let title, let unit, let values), .bars):
             return BarChartSVG(title: title, unit: unit, bars: Self.sortedBars(values)).render()
@@ -41,6 +55,15 @@ public struct Plotter: Sendable {
         default:
             throw PlotError.unsuitable("a \(chart.formName) cannot be drawn as a \(style.rawValue) plot")
         }
+    }
+
+    /// How many bars name a country drawn on the map.
+    private func mappable(_ bars: [Chart.Bar], on world: WorldGeometry) -> Int {
+        bars.filter { world.country(named: resolveCountry($0.label) ?? $0.label) ?? world.country(named: $0.label) != nil }.count
+    }
+
+    private static func values(_ bars: [Chart.Bar]) -> [String: Double] {
+        Dictionary(bars.map { ($0.label, $0.value) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Per-country values as bars, largest first.

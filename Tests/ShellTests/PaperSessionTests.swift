@@ -98,3 +98,32 @@ final class TourSessionTests: XCTestCase {
         XCTAssertTrue(captured.out.contains("✓ 12 of 12 recorded outputs reproduced"), captured.out)
     }
 }
+
+/// `plot` draws any per-country result as a world map: the paper's differences on request, many countries by default.
+final class MapPlotTests: XCTestCase {
+    func testPerCountryOpinionsDrawAsWorldMaps() throws {
+        let saved = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(PathsForTests.repository.path)
+        defer { FileManager.default.changeCurrentDirectoryPath(saved) }
+        let directory = temporaryDirectory()
+        let captured = CapturedConsole()
+        let shell = Interpreter(console: captured.console, services: .bundled)
+        XCTAssertTrue(shell.execute("""
+            set bars=off
+            import zephyr from Datasets/paper-outputs/globalopinionsqa/zephyr-7b-beta_8bit.csv as run
+            opinions run paper as z245
+            plot z245 to '\(directory.path)/z245-map.svg' style=map
+            plot z245 to '\(directory.path)/z245-bars.svg'
+            opinions run resamples=20 as all
+            plot all to '\(directory.path)/all.svg'
+            """), captured.err)
+        let map = try String(contentsOfFile: directory.path + "/z245-map.svg", encoding: .utf8)
+        XCTAssertTrue(map.contains("<title>China: -0.0236</title>"), String(map.prefix(300)))
+        XCTAssertTrue(map.contains("<title>Nigeria: -0.0255</title>"))
+        XCTAssertTrue(try String(contentsOfFile: directory.path + "/z245-bars.svg", encoding: .utf8).contains("<rect x="))
+        let all = try String(contentsOfFile: directory.path + "/all.svg", encoding: .utf8)
+        XCTAssertTrue(all.contains("fill-rule=\"evenodd\"><title>Brazil: "), "many countries draw as a map by default")
+        XCTAssertFalse(shell.execute("dialects run"))  // the wrong kind of run is refused, the shell goes on
+        XCTAssertTrue(shell.execute("show all rows=1"))
+    }
+}

@@ -8,11 +8,18 @@ public struct ColorScale: Sendable {
     public var high: Double
     public var palette: Palette
 
-    /// A scale covering `values`; diverging and symmetric around zero when they have both signs.
-    public init(covering values: [Double]) {
-        let finite = values.filter(\.isFinite)
-        let low = finite.min() ?? 0
-        let high = finite.max() ?? 1
+    /// A scale covering `values`; diverging and symmetric around zero when they have both signs. With
+    /// `robust`, the 5% most extreme values on each side are clipped to the end colours, so a few outliers do
+    /// not wash out every other country.
+    public init(covering values: [Double], robust: Bool = false) {
+        let finite = values.filter(\.isFinite).sorted()
+        var low = finite.first ?? 0
+        var high = finite.last ?? 1
+        if robust && finite.count >= 20 {
+            let cut = Int(Double(finite.count) * 0.05)
+            low = finite[cut]
+            high = finite[finite.count - 1 - cut]
+        }
         if low < 0 && high > 0 {
             let bound = max(-low, high)
             self.init(low: -bound, high: bound, palette: .diverging)

@@ -29,14 +29,17 @@ struct WorldMapSVG {
                 unmatched.append(label)
             }
         }
-        let colours = ColorScale(covering: Array(byShape.values))
+        let colours = ColorScale(covering: Array(byShape.values), robust: true)
+        let clipped = byShape.values.contains { $0 < colours.low || $0 > colours.high }
 
         var svg = SVGDocument(width: width, height: height)
         svg.text(title, x: width / 2, y: 28, size: 16, anchor: .middle, weight: "bold")
+        // Hatching, not a flat grey, so "no data" never looks like a value near the middle of the scale.
+        svg.add("<defs><pattern id=\"nodata\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#eeeeee\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#c4c4c4\" stroke-width=\"2\"/></pattern></defs>")
         svg.add("<g stroke=\"#ffffff\" stroke-width=\"0.4\" stroke-linejoin=\"round\">")
         for country in geometry.countries where country.continent != "Antarctica" {
             let value = byShape[country.isoA3 + "|" + country.name]
-            let fill = value.map(colours.color) ?? "#e3e3e3"
+            let fill = value.map(colours.color) ?? "url(#nodata)"
             var path = ""
             for polygon in country.polygons {
                 for ring in polygon where ring.count > 2 {
@@ -54,8 +57,9 @@ struct WorldMapSVG {
         svg.add("</g>")
 
         let legendTop = top + mapHeight + 24
-        Legend(scale: colours, x: width / 2 - 200, y: legendTop, length: 400, title: unit).drawHorizontal(into: &svg)
-        svg.rect(x: width / 2 + 240, y: legendTop, width: 16, height: 12, fill: "#e3e3e3")
+        let legendTitle = clipped ? unit + " (colours clipped to the central 90% of values)" : unit
+        Legend(scale: colours, x: width / 2 - 200, y: legendTop, length: 400, title: legendTitle).drawHorizontal(into: &svg)
+        svg.rect(x: width / 2 + 240, y: legendTop, width: 16, height: 12, fill: "url(#nodata)", stroke: "#c4c4c4")
         svg.text("no data", x: width / 2 + 262, y: legendTop + 10, size: 10)
         if !unmatched.isEmpty {
             // As many names as fit one line of the footnote (about 170 characters at this size).

@@ -39,10 +39,12 @@ enum OutputCommands {
     static let plot = Command(
         "plot", group: .output, summary: "draw a result as SVG: bars with CI whiskers, a world map, a heatmap",
         details: """
-        Per-country results draw as a world choropleth (Natural Earth 1:110m, Equal Earth projection) by default;
-        style=bars draws them as sorted bars instead. Correlation matrices draw as heatmaps.
+        Per-country results draw as a world choropleth (Natural Earth 1:110m, Equal Earth projection) by default,
+        as do bar charts of twenty or more countries; style=map draws any per-country bars as a map (the paper's
+        seven-country differences, say) and style=bars draws a map's values as sorted bars. Correlation matrices
+        draw as heatmaps.
         """,
-        examples: ["plot $3 to opinions.svg", "plot m245 to m245-bars.svg style=bars"],
+        examples: ["plot $3 to opinions.svg", "plot m245 to m245-map.svg style=map", "plot ranks to ranks-bars.svg style=bars"],
         syntax: Syntax([Operand("RESULT", .result)], clauses: [Clause("to", Operand("FILE", .file))],
                        options: [OptionSpec("style", .choice(Plotter.Style.allCases.map(\.rawValue)),
                                             "auto picks from the result; bars, map or heatmap force one")])
@@ -57,7 +59,7 @@ enum OutputCommands {
         }
         let style = Plotter.Style(rawValue: invocation.option("style") ?? "auto") ?? .auto
         var world: WorldGeometry?
-        if case .countries = chart, style != .bars {
+        if style == .map || style == .auto {
             do { world = try shell.services.worldLoader() } catch { throw invocation.failure("\(error)") }
         }
         let svg: String
