@@ -59,9 +59,41 @@ func finish<F: FloatRowFormat>(_ acc: SIMD16<Float>, _ f: F.Type, _ w: UnsafeRaw
 }
 
 /// y[t * ldy + r] = Σ_k W[r, k] · x[t * ldx + k] for r in `rows`, t in 0..<tokens.
+///
+/// Half-precision weights multiplying several tokens are widened to float32 four rows at a time first (an
+/// exact conversion), so the conversion is paid once per row and token block rather than once per token.
 func floatMatmul<F: FloatRowFormat>(_ format: F.Type, _ w: WeightMatrix, rows: Range<Int>,
                                     _ x: UnsafePointer<Float>, ldx: Int, tokens: Int,
                                     _ y: UnsafeMutablePointer<Float>, ldy: Int) {
+    guard F.self != F32Rows.self, tokens >= 4 else {
+        floatTiles(format, w, rows: rows, x, ldx: ldx, tokens: tokens, y, ldy: ldy)
+        return
+    }
+    let k = w.columns
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * k) { widened in
+        var r = rows.lowerBound
+        while r < rows.upperBound {
+            let count = min(4, rows.upperBound - r)
+            for i in 0..<count {
+                let source = w.row(r + i), destination = widened.baseAddress! + i * k
+                var j = 0
+                while j + 16 <= k {
+                    UnsafeMutableRawPointer(destination + j).storeBytes(of: F.load16(source, j), as: SIMD16<Float>.self)
+                    j += 16
+                }
+                while j < k { destination[j] = F.load1(source, j); j += 1 }
+            }
+            let rowsAsFloat = WeightMatrix(unchecked: .f32, rows: count, columns: k, rowStride: k * 4,
+                                           base: UnsafeRawPointer(widened.baseAddress!))
+            floatTiles(F32Rows.self, rowsAsFloat, rows: 0..<count, x, ldx: ldx, tokens: tokens, y + r, ldy: ldy)
+            r += count
+        }
+    }
+}
+
+func floatTiles<F: FloatRowFormat>(_ format: F.Type, _ w: WeightMatrix, rows: Range<Int>,
+                                   _ x: UnsafePointer<Float>, ldx: Int, tokens: Int,
+                                   _ y: UnsafeMutablePointer<Float>, ldy: Int) {
     let k = w.columns
     let body = k & ~15
     var r = rows.lowerBound

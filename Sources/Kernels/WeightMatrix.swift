@@ -50,6 +50,16 @@ public struct WeightMatrix: @unchecked Sendable {
         self.owner = owner
     }
 
+    /// A view the kernels build internally over memory they own (no checks).
+    init(unchecked type: GGMLType, rows: Int, columns: Int, rowStride: Int, base: UnsafeRawPointer) {
+        self.type = type
+        self.rows = rows
+        self.columns = columns
+        self.rowStride = rowStride
+        self.base = base
+        self.owner = nil
+    }
+
     /// The bytes of row `index`.
     @inline(__always)
     public func row(_ index: Int) -> UnsafeRawPointer { base + index * rowStride }
