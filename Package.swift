@@ -32,6 +32,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Numerics
@@ -49,6 +52,13 @@ let package = Package(
                 dependencies: ["Kernels", "ModelFormats", "Tokenizers", "ChatTemplates", "InferenceAPI"],
                 swiftSettings: fastMath),
 
+        // Scale-out: OpenAI-compatible client and server, SQLite result cache
+        .target(name: "RemoteBackend",
+                dependencies: ["InferenceAPI", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        .target(name: "InferenceServer",
+                dependencies: ["InferenceAPI", .product(name: "Hummingbird", package: "hummingbird")]),
+        .target(name: "ResultsCache", dependencies: ["InferenceAPI", .product(name: "GRDB", package: "GRDB.swift")]),
+
         // Data and evaluations
         .target(name: "Datasets"),
         .target(name: "Evaluations", dependencies: ["Datasets", "InferenceAPI"]),
@@ -61,7 +71,8 @@ let package = Package(
                 dependencies: ["Engine", "Evaluations", "Reports", "Datasets", "InferenceAPI",
                                "ModelFormats", "Tokenizers", "ChatTemplates", "CLibEdit", "CLineEditShim"]),
         .executableTarget(name: "alignscope",
-                          dependencies: ["Shell", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+                          dependencies: ["Shell", "Engine", "InferenceAPI", "InferenceServer", "RemoteBackend",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // The engine's benchmark (figures in BENCHMARKS.md)
         .executableTarget(name: "alignscope-bench", dependencies: ["Engine", "Datasets", "InferenceAPI", "Kernels"],
                           swiftSettings: fastMath),
@@ -72,6 +83,15 @@ let package = Package(
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "ModelFormats"]),
         .testTarget(name: "ChatTemplatesTests", dependencies: ["ChatTemplates"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .target(name: "InferenceTestSupport",
+                dependencies: ["InferenceAPI", "InferenceServer", .product(name: "Hummingbird", package: "hummingbird")],
+                path: "Tests/InferenceTestSupport"),
+        .testTarget(name: "ResultsCacheTests", dependencies: ["ResultsCache", "InferenceTestSupport"]),
+        .testTarget(name: "InferenceServerTests",
+                    dependencies: ["InferenceServer", "InferenceTestSupport",
+                                   .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        .testTarget(name: "RemoteBackendTests",
+                    dependencies: ["RemoteBackend", "InferenceServer", "ResultsCache", "InferenceTestSupport", "Engine"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "EvaluationsTests", dependencies: ["Evaluations", "Datasets", "InferenceAPI"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Evaluations"]),

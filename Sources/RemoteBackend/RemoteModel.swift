@@ -140,7 +140,7 @@ public final class RemoteModel: LanguageModel {
             }
         }
         if !missing.isEmpty {
-            let fetched = try run(control) { [transport, model] in
+            let fetched = try run(control) { [transport, model, missing] in
                 try await boundedMap(missing, limit: self.options.concurrency, cancellation: control.cancellation,
                                      progress: control.progress) { text in
                     let tokens = try await Self.fetchPromptLogprobs(text, scoring: capabilities.scoring,
