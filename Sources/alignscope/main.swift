@@ -7,7 +7,7 @@ struct AlignScope: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alignscope",
         abstract: "An interactive shell for probing how alignment changes a language model's global representation.",
-        subcommands: [Interactive.self, Run.self, Replay.self],
+        subcommands: [Interactive.self, Run.self, Replay.self, Serve.self],
         defaultSubcommand: Interactive.self
     )
 }
