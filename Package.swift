@@ -2,6 +2,7 @@
 // AlignScope — an interactive shell for probing how alignment changes a language model's global representation.
 //
 // Modules are layered one way (lower never imports higher):
+//   TextFormats                  JSON reading and writing, Python's text forms (float repr, str semantics)
 //   CKernels, Kernels            numerics: half/bf16, quantised blocks, matmul, threads
 //   ModelFormats                 safetensors, GGUF, PyTorch pickles, config.json — memory-mapped
 //   Tokenizers, ChatTemplates    tokenizer.json / SentencePiece / GGUF vocabularies; the Jinja subset
@@ -37,6 +38,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
+        // Text formats every layer reads and writes
+        .target(name: "TextFormats"),
+
         // Numerics
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "Kernels", dependencies: ["CKernels"], swiftSettings: fastMath),
@@ -78,6 +82,7 @@ let package = Package(
                           swiftSettings: fastMath),
 
         // Tests (run optimised: `swift test -c release`)
+        .testTarget(name: "TextFormatsTests", dependencies: ["TextFormats"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "ModelFormatsTests", dependencies: ["ModelFormats"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "ModelFormats"]),
