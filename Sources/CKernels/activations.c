@@ -12,28 +12,24 @@ CK_INLINE void quantize_q8_rows(const float *x, size_t ldx, int rows, int k, voi
         const float *xr = x + (size_t)row * ldx;
         uint8_t *base = (uint8_t *)out + (size_t)row * l.row_bytes;
         int8_t *qs = (int8_t *)base;
-        float *xs = (float *)(base + l.xs_offset);
-        float *s = (float *)(base + l.s_offset);
-        memset(base, 0, l.row_bytes);
+        float *ds = (float *)(base + l.d_offset), *s = (float *)(base + l.s_offset);
+        int32_t *c8 = (int32_t *)(base + l.c8_offset), *c128 = (int32_t *)(base + l.c128_offset);
         for (int b = 0; b < l.nb; b++) {
             const float *v = xr + b * 32;
             float amax = 0;
             for (int j = 0; j < 32; j++) amax = fmaxf(amax, fabsf(v[j]));
             const float d = amax / 127.0f;
             const float id = d != 0 ? 1.0f / d : 0.0f;
-            int8_t q[32];
             int sum = 0;
             for (int j = 0; j < 32; j++) {
-                q[j] = (int8_t)nearbyintf(v[j] * id);
-                sum += q[j];
+                const int8_t q = (int8_t)nearbyintf(v[j] * id);
+                qs[b * 32 + j] = q;
+                sum += q;
             }
-            /* pair-interleaved placement: A0..15 B0..15 A16..31 B16..31 */
-            int8_t *pair = qs + (b / 2) * 64 + (b % 2) * 16;
-            memcpy(pair, q, 16);
-            memcpy(pair + 32, q + 16, 16);
-            float *lanes = xs + (b / 2) * 16 + (b % 2) * 4;
-            for (int j = 0; j < 4; j++) { lanes[j] = d; lanes[j + 8] = d; }
+            ds[b] = d;
             s[b] = d * (float)sum;
+            c8[b] = -8 * sum;
+            c128[b] = -128 * sum;
         }
     }
 }

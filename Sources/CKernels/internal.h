@@ -39,26 +39,30 @@ CK_INLINE float ck_half_to_float(uint16_t h) {
 CK_INLINE uint16_t ck_load_u16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
 
 /*
- * The 32-value Q8 activation layout of one row of k values: nb = k/32 blocks taken in pairs (A, B), so that one
- * 64-byte vector covers two blocks. Inside a pair the bytes are ordered A0..15 B0..15 A16..31 B16..31: that is
- * the order a Q4 weight pair unpacks to without shuffles (low nibbles of A and B, then the high nibbles).
- *   qs  int8  [np * 64]   the quantised values, pair-interleaved, zero padded
- *   xs  float [np * 16]   per 4-value lane of the pair, that lane's block scale: dA x4, dB x4, dA x4, dB x4
- *   s   float [nb16]      per block d * sum(q) (the term a block's minimum multiplies), zero padded to 16
+ * The 32-value Q8 activation layout of one row of k values (nb = k/32 blocks), every array 64-byte aligned:
+ *   qs    int8  [nb * 32]  the quantised values in their natural order
+ *   d     float [nb]       per block, the scale dx (value = dx * q)
+ *   s     float [nb]       per block, dx * sum(q): what a Q4_1 block's minimum multiplies
+ *   c8    int32 [nb]       per block, -8 * sum(q): Q4_0's offset of 8, applied in integers
+ *   c128  int32 [nb]       per block, -128 * sum(q): the offset of Q8_0 weights read as unsigned bytes
+ * The integer corrections are exact, so a Q4_0/Q8_0 block costs one float operation per (row, token).
  */
 typedef struct {
-    int nb, np, nb16;
-    size_t xs_offset, s_offset, row_bytes;
+    int nb;
+    size_t d_offset, s_offset, c8_offset, c128_offset, row_bytes;
 } ck_q8_layout;
+
+CK_INLINE size_t ck_align64(size_t n) { return (n + 63) & ~(size_t)63; }
 
 CK_INLINE ck_q8_layout ck_q8_layout_for(int k) {
     ck_q8_layout l;
     l.nb = k / 32;
-    l.np = (l.nb + 1) / 2;
-    l.nb16 = (l.nb + 15) & ~15;
-    l.xs_offset = (size_t)l.np * 64;
-    l.s_offset = l.xs_offset + (size_t)l.np * 64;
-    l.row_bytes = (l.s_offset + (size_t)l.nb16 * 4 + 63) & ~(size_t)63;
+    const size_t floats = ck_align64((size_t)l.nb * 4);
+    l.d_offset = ck_align64((size_t)l.nb * 32);
+    l.s_offset = l.d_offset + floats;
+    l.c8_offset = l.s_offset + floats;
+    l.c128_offset = l.c8_offset + floats;
+    l.row_bytes = l.c128_offset + floats;
     return l;
 }
 

@@ -57,16 +57,25 @@ public func matmul(_ ws: [WeightMatrix], _ x: UnsafePointer<Float>, ldx: Int, to
             if needsQ8K { ck_quantize_q8k(src, ldx, Int32(range.count), Int32(k), q8K + range.lowerBound * q8KBytes) }
         }
     }
-    // One part per (matrix, slice of rows); slices of at least 16 rows, about two per thread and matrix.
+    // One part per (matrix, slice of rows); slices are whole register tiles of the kernels (32 rows), about
+    // two per thread and matrix.
     var parts: [(matrix: Int, rows: Range<Int>)] = []
     for (index, w) in ws.enumerated() {
-        for rows in ThreadPool.split(w.rows, into: pool.threadCount * (ws.count == 1 ? 1 : 2), granularity: 16) {
+        for rows in ThreadPool.split(w.rows, into: pool.threadCount * (ws.count == 1 ? 1 : 2), granularity: 32) {
             parts.append((index, rows))
         }
     }
     pool.parallelFor(parts.count) { part in
         let (index, rows) = parts[part]
         let w = ws[index], y = ys[index], ldy = ldy[index]
+        switch w.type {
+        case .q4_0, .q4_1, .q8_0:
+            // The kernel repacks its rows once and runs every token past them.
+            ck_gemm_q8(Int32(w.type.rawValue), w.base, w.rowStride, Int32(rows.lowerBound), Int32(rows.upperBound),
+                       UnsafeRawPointer(q8), Int32(tokens), y, ldy, Int32(k))
+            return
+        default: break
+        }
         var t0 = 0
         while t0 < tokens {
             let n = min(tokenBlock, tokens - t0)
@@ -75,12 +84,9 @@ public func matmul(_ ws: [WeightMatrix], _ x: UnsafePointer<Float>, ldx: Int, to
             case .f32: floatMatmul(F32Rows.self, w, rows: rows, x + t0 * ldx, ldx: ldx, tokens: n, yb, ldy: ldy)
             case .f16: floatMatmul(F16Rows.self, w, rows: rows, x + t0 * ldx, ldx: ldx, tokens: n, yb, ldy: ldy)
             case .bf16: floatMatmul(BF16Rows.self, w, rows: rows, x + t0 * ldx, ldx: ldx, tokens: n, yb, ldy: ldy)
-            case .q4_K, .q6_K:
+            default:
                 ck_gemm_q8k(Int32(w.type.rawValue), w.base, w.rowStride, Int32(rows.lowerBound), Int32(rows.upperBound),
                             UnsafeRawPointer(q8K + t0 * q8KBytes), Int32(n), yb, ldy, Int32(k))
-            default:
-                ck_gemm_q8(Int32(w.type.rawValue), w.base, w.rowStride, Int32(rows.lowerBound), Int32(rows.upperBound),
-                           UnsafeRawPointer(q8 + t0 * q8Bytes), Int32(n), yb, ldy, Int32(k))
             }
             t0 += n
         }
