@@ -47,7 +47,7 @@ let package = Package(
 
         // Model files, tokenizers, templates
         .target(name: "ModelFormats", dependencies: ["Kernels"]),
-        .target(name: "Tokenizers", dependencies: ["ModelFormats"]),
+        .target(name: "Tokenizers", dependencies: ["ModelFormats", "TextFormats"]),
         .target(name: "ChatTemplates"),
 
         // Inference

@@ -1,4 +1,5 @@
 import Foundation
+import TextFormats
 
 /// Builds a `PipelineTokenizer` from an HF `tokenizer.json`, reporting every problem with the file name
 /// and JSON path.
@@ -63,12 +64,12 @@ enum TokenizerJSON {
         var pairs: [(token: [UInt8], id: Int)] = []
         let members = try node.rawMembers()
         pairs.reserveCapacity(members.count)
-        for (key, value) in members {
-            guard case .number(let number) = value, number >= 0, number < Double(maximumVocabularySize),
+        for member in members {
+            guard let number = member.value.number?.double, number >= 0, number < Double(maximumVocabularySize),
                   number.rounded() == number else {
-                throw node.member(value, key: key).error("expected a token id in 0..<\(maximumVocabularySize)")
+                throw node.member(member).error("expected a token id in 0..<\(maximumVocabularySize)")
             }
-            pairs.append((key, Int(number)))
+            pairs.append((Array(member.key.utf8), Int(number)))
         }
         return Vocabulary(pairs: pairs)
     }
@@ -77,7 +78,7 @@ enum TokenizerJSON {
         let vocabulary = try vocabulary(try node.required("vocab"))
         let prefix = try node.optional("continuing_subword_prefix")?.bytes()
         let suffix = try node.optional("end_of_word_suffix")?.bytes()
-        let mergesNode = try node.optional("merges") ?? JSONNode(value: .array([]), path: node.path + ".merges", file: node.file)
+        let mergesNode = try node.optional("merges") ?? JSONNode(value: JSONValue(.array([])), path: node.path + ".merges", file: node.file)
         let merges = try mergesNode.rawArray()
         var table = MergeTable(capacity: merges.count)
         let prefixLength = prefix?.count ?? 0
@@ -85,21 +86,22 @@ enum TokenizerJSON {
         for (rank, merge) in merges.enumerated() {
             let left: ArraySlice<UInt8>
             let right: ArraySlice<UInt8>
-            switch merge {
-            case .string(let line):
+            switch merge.content {
+            case .string(let text):
+                let line = Array(text.utf8)
                 guard let space = line.firstIndex(of: 0x20), !line[(space + 1)...].contains(0x20) else {
                     throw mergesNode.element(merge, at: rank).error("expected \"left right\" with one space")
                 }
                 left = line[..<space]
                 right = line[(space + 1)...]
             case .array(let pair):
-                guard pair.count == 2, case .string(let a) = pair[0], case .string(let b) = pair[1] else {
+                guard pair.count == 2, let a = pair[0].string, let b = pair[1].string else {
                     throw mergesNode.element(merge, at: rank).error("expected a pair of strings")
                 }
-                left = a[...]
-                right = b[...]
+                left = Array(a.utf8)[...]
+                right = Array(b.utf8)[...]
             default:
-                throw mergesNode.element(merge, at: rank).error("expected a string or a pair, found \(merge.typeName)")
+                throw mergesNode.element(merge, at: rank).expected("a string or a pair")
             }
             merged.removeAll(keepingCapacity: true)
             merged.append(contentsOf: left)
@@ -132,12 +134,11 @@ enum TokenizerJSON {
         var tokens: [[UInt8]] = []
         var scores: [Double] = []
         for (index, entry) in try vocabNode.rawArray().enumerated() {
-            guard case .array(let pair) = entry, pair.count == 2, case .string(let piece) = pair[0],
-                  case .number(let score) = pair[1] else {
+            guard let pair = entry.array, pair.count == 2, let piece = pair[0].string, let score = pair[1].number else {
                 throw vocabNode.element(entry, at: index).error("expected [piece, score]")
             }
-            tokens.append(piece)
-            scores.append(score)
+            tokens.append(Array(piece.utf8))
+            scores.append(score.double)
         }
         guard let unk = try node.optional("unk_id") else {
             throw node.error("a Unigram model without unk_id cannot encode unknown characters")
@@ -297,7 +298,7 @@ enum TokenizerJSON {
                 for (key, entry) in try map.members() {
                     var ids: [Int32] = []
                     for id in try entry.required("ids").array() { ids.append(Int32(try id.int())) }
-                    specials[String(decoding: key, as: UTF8.self)] = ids
+                    specials[key] = ids
                 }
             }
             var items: [PostProcessor.TemplateItem] = []

@@ -57,7 +57,7 @@ struct TokenizerConfig {
         /// Special tokens are strings or `{"content": …}` objects (AddedToken dictionaries).
         func token(_ key: String) throws(TokenizerError) -> String? {
             guard let node = try root.optional(key) else { return nil }
-            if case .object = node.value { return try node.required("content").string() }
+            if node.value.members != nil { return try node.required("content").string() }
             return try node.string()
         }
         return TokenizerConfig(addBOS: try root.optional("add_bos_token")?.bool(),

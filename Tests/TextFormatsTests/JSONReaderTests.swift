@@ -94,13 +94,19 @@ final class JSONReaderTests: XCTestCase {
         XCTAssertEqual(problem("[1,")?.description, "byte 3: unexpected end of input")
     }
 
-    func testInvalidUTF8IsRefusedAtTheString() {
-        for bytes: [UInt8] in [[0x22, 0xC3, 0x22], [0x20, 0x22, 0x5C, 0x6E, 0xFF, 0x22]] {
+    func testInvalidUTF8IsRefusedAtTheByte() {
+        // A truncated sequence, a byte that never starts one, an overlong form, a surrogate, beyond U+10FFFF.
+        let cases: [([UInt8], Int)] = [
+            ([0x22, 0xC3, 0x22], 1), ([0x20, 0x22, 0x5C, 0x6E, 0xFF, 0x22], 4), ([0x22, 0x61, 0xC0, 0xAF, 0x22], 2),
+            ([0x22, 0xED, 0xA0, 0x80, 0x22], 1), ([0x22, 0xF4, 0x90, 0x80, 0x80, 0x22], 1), ([0x22, 0xE2, 0x82], 1),
+        ]
+        for (bytes, offset) in cases {
             XCTAssertThrowsError(try JSONValue(parsing: bytes)) { error in
-                XCTAssertEqual(error as? JSONSyntaxError,
-                               JSONSyntaxError(.invalidUTF8InString, at: bytes.firstIndex(of: 0x22)!))
+                XCTAssertEqual(error as? JSONSyntaxError, JSONSyntaxError(.invalidUTF8InString, at: offset), "\(bytes)")
             }
         }
+        let valid: [UInt8] = [0x22, 0xC2, 0x80, 0xE0, 0xA0, 0x80, 0xED, 0x9F, 0xBF, 0xF0, 0x90, 0x80, 0x80, 0xF4, 0x8F, 0xBF, 0xBF, 0x22]
+        XCTAssertEqual(try JSONValue(parsing: valid).string.map { Array($0.utf8) }, Array(valid.dropFirst().dropLast()))
         XCTAssertThrowsError(try JSONValue(parsing: [0x5B, 0xFF, 0x5D] as [UInt8])) { error in
             XCTAssertEqual((error as? JSONSyntaxError)?.message, "unexpected byte (not UTF-8)")
         }

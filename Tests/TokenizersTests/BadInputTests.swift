@@ -36,7 +36,7 @@ final class BadInputTests: XCTestCase {
         guard case .malformedJSON(_, let offset, let reason)? = jsonError(text) else {
             return XCTFail("expected malformedJSON")
         }
-        XCTAssertEqual(offset, JSONParser.maximumDepth)
+        XCTAssertEqual(offset, JSONNode.maximumDepth)
         XCTAssertTrue(reason.contains("nesting"))
     }
 

@@ -44,7 +44,8 @@ extension JSONValue {
 }
 
 /// A recursive-descent reader over the document's bytes. Every read is guarded by `position < bytes.count`;
-/// strings without escapes are copied in one piece, which is most of a tokenizer vocabulary.
+/// strings without escapes are copied in one piece, which is most of a tokenizer vocabulary, and are checked
+/// to be UTF-8 on the way.
 private struct JSONReader {
     private let bytes: UnsafeBufferPointer<UInt8>
     private let options: JSONReadingOptions
@@ -147,6 +148,7 @@ private struct JSONReader {
             position += 1
             return elements
         }
+        elements.reserveCapacity(2)  // most small arrays are pairs (merges, [piece, score]): one allocation
         while true {
             skipWhitespace()
             elements.append(try value())
@@ -198,51 +200,65 @@ private struct JSONReader {
     // MARK: Strings
 
     private mutating func string() throws(JSONSyntaxError) -> String {
-        let open = position
         position += 1
         let runStart = position
-        var bits: UInt8 = 0
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 let run = UnsafeBufferPointer(rebasing: bytes[runStart..<position])
                 position += 1
-                if bits < 0x80 { return String(decoding: run, as: UTF8.self) }
-                guard let text = String(validating: run, as: UTF8.self) else {
-                    throw JSONSyntaxError(.invalidUTF8InString, at: open)
-                }
-                return text
+                return String(decoding: run, as: UTF8.self)
             }
             if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
-            bits |= byte
-            position += 1
+            position += byte < 0x80 ? 1 : try utf8SequenceLength()
         }
         var utf8 = Array(bytes[runStart..<position])
-        return try escapedString(continuing: &utf8, openedAt: open)
+        return try escapedString(continuing: &utf8)
     }
 
     /// The rest of a string that has escapes, appended to the text before the first one.
-    private mutating func escapedString(continuing utf8: inout [UInt8], openedAt open: Int) throws(JSONSyntaxError) -> String {
+    private mutating func escapedString(continuing utf8: inout [UInt8]) throws(JSONSyntaxError) -> String {
         while true {
             let runStart = position
             while position < bytes.count {
                 let byte = bytes[position]
                 if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
-                position += 1
+                position += byte < 0x80 ? 1 : try utf8SequenceLength()
             }
             utf8.append(contentsOf: bytes[runStart..<position])
             guard position < bytes.count else { throw fail(.unterminatedString) }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 position += 1
-                guard let text = String(validating: utf8, as: UTF8.self) else {
-                    throw JSONSyntaxError(.invalidUTF8InString, at: open)
-                }
-                return text
+                return String(decoding: utf8, as: UTF8.self)
             }
             guard byte == UInt8(ascii: "\\") else { throw fail(.controlCharacterInString) }
             try escape(into: &utf8)
         }
+    }
+
+    /// The length of the well-formed UTF-8 sequence starting at `position` with a byte of 0x80 or more (the
+    /// Unicode standard's table 3-7: no overlong forms, no surrogates, nothing beyond U+10FFFF). Checking here,
+    /// in the one pass over the string, lets the text be made without a second validating pass of our own.
+    private func utf8SequenceLength() throws(JSONSyntaxError) -> Int {
+        let lead = bytes[position]
+        let available = bytes.count - position
+        func continuation(_ index: Int, _ range: ClosedRange<UInt8> = 0x80...0xBF) -> Bool {
+            range.contains(bytes[position + index])
+        }
+        let length: Int
+        switch lead {
+        case 0xC2...0xDF: length = available >= 2 && continuation(1) ? 2 : 0
+        case 0xE0: length = available >= 3 && continuation(1, 0xA0...0xBF) && continuation(2) ? 3 : 0
+        case 0xE1...0xEC, 0xEE...0xEF: length = available >= 3 && continuation(1) && continuation(2) ? 3 : 0
+        case 0xED: length = available >= 3 && continuation(1, 0x80...0x9F) && continuation(2) ? 3 : 0
+        case 0xF0: length = available >= 4 && continuation(1, 0x90...0xBF) && continuation(2) && continuation(3) ? 4 : 0
+        case 0xF1...0xF3: length = available >= 4 && continuation(1) && continuation(2) && continuation(3) ? 4 : 0
+        case 0xF4: length = available >= 4 && continuation(1, 0x80...0x8F) && continuation(2) && continuation(3) ? 4 : 0
+        default: length = 0
+        }
+        guard length > 0 else { throw fail(.invalidUTF8InString) }
+        return length
     }
 
     private mutating func escape(into utf8: inout [UInt8]) throws(JSONSyntaxError) {

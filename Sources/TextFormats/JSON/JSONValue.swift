@@ -103,8 +103,11 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
 
     /// True when written without a fraction or exponent (what Python's `json` module reads as an int).
     public var isInteger: Bool {
-        !text.utf8.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
-            && text.utf8.last.map { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } == true
+        var text = text
+        return text.withUTF8 { utf8 in
+            guard let last = utf8.last, last &- UInt8(ascii: "0") < 10 else { return false }  // not NaN, Infinity
+            return !utf8.contains { $0 == UInt8(ascii: ".") || $0 | 0x20 == UInt8(ascii: "e") }
+        }
     }
 
     /// The nearest double (±infinity beyond its range, as Python's `float()` gives).
@@ -122,17 +125,20 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     /// Integers of up to 15 digits, read without the general conversion: vocabularies hold hundreds of
     /// thousands of them, and any such integer is exact as a double too.
     private var smallInteger: Int? {
-        var utf8 = text.utf8[...]
-        let negative = utf8.first == UInt8(ascii: "-")
-        if negative { utf8 = utf8.dropFirst() }
-        guard !utf8.isEmpty, utf8.count <= 15 else { return nil }
-        var value = 0
-        for byte in utf8 {
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        var text = text
+        return text.withUTF8 { utf8 in
+            let negative = utf8.first == UInt8(ascii: "-")
+            let digits = UnsafeBufferPointer(rebasing: utf8.dropFirst(negative ? 1 : 0))
+            guard !digits.isEmpty, digits.count <= 15 else { return nil }
+            var value = 0
+            for byte in digits {
+                let digit = byte &- UInt8(ascii: "0")
+                guard digit < 10 else { return nil }
+                value = value * 10 + Int(digit)
+            }
+            // "-0" takes the general path, which keeps the sign of a negative zero.
+            return negative ? (value == 0 ? nil : -value) : value
         }
-        // "-0" takes the general path, which keeps the sign of a negative zero.
-        return negative ? (value == 0 ? nil : -value) : value
     }
 
     public var description: String { text }
