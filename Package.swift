@@ -48,7 +48,7 @@ let package = Package(
         // Model files, tokenizers, templates
         .target(name: "ModelFormats", dependencies: ["Kernels"]),
         .target(name: "Tokenizers", dependencies: ["ModelFormats", "TextFormats"]),
-        .target(name: "ChatTemplates"),
+        .target(name: "ChatTemplates", dependencies: ["TextFormats"]),
 
         // Inference
         .target(name: "InferenceAPI"),

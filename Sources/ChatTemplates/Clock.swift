@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TextFormats
 
 /// A calendar date and wall-clock time, as `datetime.now()` gives transformers' `strftime_now`.
 public struct TemplateDateTime: Sendable, Equatable {

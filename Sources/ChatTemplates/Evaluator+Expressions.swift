@@ -1,3 +1,5 @@
+import TextFormats
+
 /// Call arguments after evaluation.
 struct EvaluatedArguments {
     var positional: [Value] = []

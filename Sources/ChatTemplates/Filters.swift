@@ -1,3 +1,5 @@
+import TextFormats
+
 /// jinja2's built-in filters (filters.py), with transformers' `tojson`. Each behaves as its Python original does
 /// with transformers' environment (no autoescape), including what it does with undefined values and which
 /// ones hand back one-shot generators.
@@ -203,25 +205,25 @@ enum Filters {
 
     private static func toJSON(_ value: Value, _ bound: BoundArguments, evaluator: Evaluator) throws -> Value {
         var dumper = JSONDumper(evaluator: evaluator)
-        dumper.ensureASCII = try bound.bool("ensure_ascii", default: false)
+        dumper.style.asciiOnly = try bound.bool("ensure_ascii", default: false)
         dumper.sortKeys = try bound.bool("sort_keys", default: false)
         if let indent = bound["indent"] {
             switch indent {
-            case .string(let text), .markup(let text): dumper.indent = text
+            case .string(let text), .markup(let text): dumper.style.indent = text
             default:
                 guard let count = indent.integer else {
                     throw TemplateError.type("can't multiply sequence by non-int of type '\(indent.typeName)'")
                 }
-                dumper.indent = String(repeating: " ", count: max(count, 0))
+                dumper.style.indent = String(repeating: " ", count: max(count, 0))
             }
-            dumper.itemSeparator = ","
+            dumper.style.itemSeparator = ","
         }
         if let separators = bound["separators"] {
             guard let parts = separators.elements, parts.count == 2 else {
                 throw TemplateError.value("separators must be a pair (item_separator, key_separator)")
             }
-            dumper.itemSeparator = try evaluator.str(parts[0])
-            dumper.keySeparator = try evaluator.str(parts[1])
+            dumper.style.itemSeparator = try evaluator.str(parts[0])
+            dumper.style.keySeparator = try evaluator.str(parts[1])
         }
         return .string(try dumper.dumps(value))
     }
@@ -237,7 +239,7 @@ enum Filters {
             return .int(truncated)
         case .string(let text), .markup(let text):
             if let parsed = PythonNumbers.parseInt(text, base: base) { return .int(parsed) }
-            if let number = PythonNumbers.parseFloat(text), number.isFinite, let truncated = Int(exactly: number.rounded(.towardZero)) {
+            if let number = PythonFloat.parse(text), number.isFinite, let truncated = Int(exactly: number.rounded(.towardZero)) {
                 return .int(truncated)
             }
             return fallback
@@ -253,7 +255,7 @@ enum Filters {
         switch value {
         case .int, .bool: return .float(value.number ?? 0)
         case .float: return value
-        case .string(let text), .markup(let text): return PythonNumbers.parseFloat(text).map(Value.float)
+        case .string(let text), .markup(let text): return PythonFloat.parse(text).map(Value.float)
         case .undefined(let undefined): throw undefined.error
         default: return nil
         }
@@ -321,28 +323,6 @@ enum PythonNumbers {
         let digits = body.filter { $0 != "_" }
         guard digits.allSatisfy({ $0.isASCII }), let magnitude = Int(digits, radix: radix) else { return nil }
         return negative ? -magnitude : magnitude
-    }
-
-    /// `float(text)`: decimal or scientific notation, `nan`, `inf`, `infinity`, underscores between digits.
-    static func parseFloat(_ text: String) -> Double? {
-        let body = PythonText.strip(text, chars: nil)
-        let lower = body.lowercased()
-        var unsigned = Substring(lower)
-        var negative = false
-        if let sign = unsigned.first, sign == "+" || sign == "-" {
-            negative = sign == "-"
-            unsigned = unsigned.dropFirst()
-        }
-        if unsigned == "nan" { return .nan }
-        if unsigned == "inf" || unsigned == "infinity" { return negative ? -.infinity : .infinity }
-        guard !unsigned.isEmpty, unsigned.allSatisfy({ $0.isASCII && ($0.isNumber || "._e+-".contains($0)) }) else { return nil }
-        // Underscores only between digits.
-        let characters = Array(unsigned)
-        for (index, character) in characters.enumerated() where character == "_" {
-            guard index > 0, index + 1 < characters.count, characters[index - 1].isNumber, characters[index + 1].isNumber else { return nil }
-        }
-        guard let number = Double(String(characters.filter { $0 != "_" })) else { return nil }
-        return negative ? -number : number
     }
 
     static func power10(_ exponent: Int) -> Double {

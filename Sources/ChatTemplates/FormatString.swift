@@ -1,3 +1,5 @@
+import TextFormats
+
 /// Python's `str.format` (which jinja2's sandbox allows): `{}`, `{0}`, `{name}`, `{0[key]}`, `{x.attr}`,
 /// conversions `!r !s !a` and the format mini-language `[[fill]align][sign][#][0][width][,|_][.precision][type]`.
 enum FormatString {

@@ -1,3 +1,5 @@
+import TextFormats
+
 /// The operators of the expression language; the raw value is the spelling.
 enum Operator: String, Sendable {
     case add = "+", sub = "-", div = "/", floorDiv = "//", mul = "*", mod = "%", pow = "**", tilde = "~"

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TextFormats
 
 /// Python's operators on template values: arithmetic with int/float promotion, floor division and modulo
 /// rounding toward negative infinity, sequence concatenation and repetition, `%` formatting, chained and

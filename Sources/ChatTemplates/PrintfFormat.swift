@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TextFormats
 
 /// Python's printf-style `str % args` (also jinja2's `format` filter): `%s %r %d %i %x %o %e %f %g %c %%`,
 /// `%(name)s` with a mapping, flags `-+ 0#`, width, precision and `*`.

@@ -1,3 +1,5 @@
+import TextFormats
+
 /// jinja2's filters over sequences and mappings. Like jinja2, `map`, `select`, `reject`, `selectattr`,
 /// `rejectattr`, `unique`, `batch`, `slice`, `items` and `reverse` return one-shot generators: always truthy,
 /// no length, exhausted by one pass (so `|list` is needed to reuse or measure them).

@@ -1,3 +1,5 @@
+import TextFormats
+
 /// Python's str methods, counting code points as Python does.
 enum StringMethods {
     static func call(_ name: String, on text: String, markup: Bool, _ arguments: EvaluatedArguments, evaluator e: Evaluator) throws -> Value {

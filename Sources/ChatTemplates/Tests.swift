@@ -1,3 +1,5 @@
+import TextFormats
+
 /// jinja2's built-in tests (`x is defined`, `x is string`, …; tests.py).
 enum Tests {
     static let jinjaNames: Set<String> = [

@@ -1,3 +1,5 @@
+import TextFormats
+
 /// A value inside a template: the Python objects jinja2 templates see (str, int, float, bool, None, list,
 /// tuple, dict), plus jinja2's own (Undefined, Markup) and the live objects of one rendering (namespaces, loop
 /// contexts, macros, one-shot iterators), which are only meaningful inside it.
