@@ -1,9 +1,17 @@
-/// The keys and values one sequence has seen, per layer, as float32 rows of `kvDimension`.
+import Kernels
+
+/// The keys and values one sequence has seen, per layer, as float32.
+///
+/// Keys are stored in the layout ``AttentionOps`` reads: blocks of 16 positions, each block holding every
+/// key dimension as a row of 16 (one per position), so a query meets 16 keys per multiply-add. Values are
+/// stored row by row (`kvDimension` floats per position).
 ///
 /// A cache can extend a read-only `parent` (a prompt prefilled once): positions below `parentLength` are read
 /// from the parent, later ones from this cache. That is prefix sharing: K candidate continuations of one
 /// prompt each fork the prompt's cache without copying it.
 public final class KVCache: @unchecked Sendable {
+    static let block = AttentionOps.keyBlock
+
     let layerCount: Int
     let kvDimension: Int
     let parent: KVCache?
@@ -11,6 +19,7 @@ public final class KVCache: @unchecked Sendable {
     let parentLength: Int
     private(set) var keys: [UnsafeMutablePointer<Float>]
     private(set) var values: [UnsafeMutablePointer<Float>]
+    /// Positions there is room for (a multiple of the key block).
     private var capacity: Int
     /// Positions stored here (after the parent's).
     private(set) var ownLength = 0
@@ -23,9 +32,9 @@ public final class KVCache: @unchecked Sendable {
         self.kvDimension = kvDimension
         self.parent = parent
         parentLength = parent?.length ?? 0
-        self.capacity = max(1, capacity)
-        keys = (0..<layers).map { _ in .allocate(capacity: max(1, capacity) * kvDimension) }
-        values = (0..<layers).map { _ in .allocate(capacity: max(1, capacity) * kvDimension) }
+        self.capacity = Self.rounded(capacity)
+        keys = (0..<layers).map { _ in .allocate(capacity: Self.rounded(capacity) * kvDimension) }
+        values = (0..<layers).map { _ in .allocate(capacity: Self.rounded(capacity) * kvDimension) }
     }
 
     deinit {
@@ -33,9 +42,11 @@ public final class KVCache: @unchecked Sendable {
         values.forEach { $0.deallocate() }
     }
 
+    private static func rounded(_ positions: Int) -> Int { max(block, (positions + block - 1) / block * block) }
+
     /// A new cache that continues this one (which must not grow while the fork is alive).
-    public func fork() -> KVCache {
-        KVCache(layers: layerCount, kvDimension: kvDimension, parent: self, capacity: 16)
+    public func fork(capacity: Int = 16) -> KVCache {
+        KVCache(layers: layerCount, kvDimension: kvDimension, parent: self, capacity: capacity)
     }
 
     /// Bytes this cache holds (not counting its parent).
@@ -45,44 +56,48 @@ public final class KVCache: @unchecked Sendable {
     func reserve(_ count: Int) {
         let needed = ownLength + count
         guard needed > capacity else { return }
-        let newCapacity = max(needed, capacity * 2)
+        let newCapacity = Self.rounded(max(needed, capacity * 2))
+        // Whole key blocks are copied: the layout of a block does not depend on the capacity.
+        let used = Self.rounded(ownLength) * kvDimension
         for layer in 0..<layerCount {
-            for isKey in [true, false] {
-                let old = isKey ? keys[layer] : values[layer]
-                let grown = UnsafeMutablePointer<Float>.allocate(capacity: newCapacity * kvDimension)
-                grown.update(from: old, count: ownLength * kvDimension)
-                old.deallocate()
-                if isKey { keys[layer] = grown } else { values[layer] = grown }
-            }
+            let grownKeys = UnsafeMutablePointer<Float>.allocate(capacity: newCapacity * kvDimension)
+            grownKeys.update(from: keys[layer], count: used)
+            keys[layer].deallocate()
+            keys[layer] = grownKeys
+            let grownValues = UnsafeMutablePointer<Float>.allocate(capacity: newCapacity * kvDimension)
+            grownValues.update(from: values[layer], count: ownLength * kvDimension)
+            values[layer].deallocate()
+            values[layer] = grownValues
         }
         capacity = newCapacity
     }
 
-    /// Records that `count` positions were appended (their rows written through `keyRow`/`valueRow`).
+    /// Records that `count` positions were appended (their rows written through `store`).
     func commit(_ count: Int) { ownLength += count }
 
-    /// Where position `position` (≥ parentLength) of `layer` is stored.
+    /// Writes the key and value rows (`kvDimension` floats each) of position `position` (≥ parentLength).
     @inline(__always)
-    func keyRow(_ layer: Int, _ position: Int) -> UnsafeMutablePointer<Float> {
-        keys[layer] + (position - parentLength) * kvDimension
+    func store(layer: Int, position: Int, key: UnsafePointer<Float>, value: UnsafePointer<Float>) {
+        let local = position - parentLength
+        let blockStart = keys[layer] + (local / Self.block) * Self.block * kvDimension + local % Self.block
+        for e in 0..<kvDimension { blockStart[e * Self.block] = key[e] }
+        (values[layer] + local * kvDimension).update(from: value, count: kvDimension)
     }
 
-    @inline(__always)
-    func valueRow(_ layer: Int, _ position: Int) -> UnsafeMutablePointer<Float> {
-        values[layer] + (position - parentLength) * kvDimension
-    }
-
-    /// The contiguous runs of stored keys/values for positions 0..<upTo: (keys, values, first position, count),
-    /// root first.
-    func segments(layer: Int, upTo end: Int) -> [(keys: UnsafePointer<Float>, values: UnsafePointer<Float>, start: Int, count: Int)] {
-        var result: [(UnsafePointer<Float>, UnsafePointer<Float>, Int, Int)] = []
-        var cache: KVCache? = self
+    /// The contiguous runs of stored positions 0..<upTo for key/value head dimensions starting at `offset`
+    /// (head × head dimension), root first.
+    func runs(layer: Int, upTo end: Int, offset: Int) -> [AttentionOps.Run] {
         var chain: [KVCache] = []
+        var cache: KVCache? = self
         while let c = cache { chain.append(c); cache = c.parent }
+        var result: [AttentionOps.Run] = []
         for c in chain.reversed() {
             let start = c.parentLength
             let stop = min(end, c.parentLength + c.ownLength)
-            if stop > start { result.append((UnsafePointer(c.keys[layer]), UnsafePointer(c.values[layer]), start, stop - start)) }
+            guard stop > start else { continue }
+            result.append(AttentionOps.Run(keys: UnsafePointer(c.keys[layer] + offset * Self.block),
+                                           values: UnsafePointer(c.values[layer] + offset),
+                                           start: start, count: stop - start))
         }
         return result
     }

@@ -104,7 +104,15 @@ final class Transformer: @unchecked Sendable {
         }
 
         let epsilon = Float(config.rmsNormEpsilon)
-        let longest = steps.map { $0.cache.length }.max() ?? 1
+        // Attention works on blocks of up to four consecutive rows of one sequence.
+        var attentionBlocks: [(step: Int, rows: Range<Int>)] = []
+        row = 0
+        for (s, step) in steps.enumerated() {
+            for start in stride(from: row, to: row + step.tokens.count, by: 4) {
+                attentionBlocks.append((s, start..<min(start + 4, row + step.tokens.count)))
+            }
+            row += step.tokens.count
+        }
 
         for (layerIndex, layer) in weights.layers.enumerated() {
             normalize(x, into: h, rows: n, weight: layer.attentionNorm, epsilon: epsilon)
@@ -117,14 +125,12 @@ final class Transformer: @unchecked Sendable {
                     rope.rotate(q.pointer + r * qDim, heads: heads, position: rowPosition[r], cos: cos, sin: sin)
                     rope.rotate(k.pointer + r * kvDim, heads: kvHeads, position: rowPosition[r], cos: cos, sin: sin)
                 }
-                let cache = steps[rowSequence[r]].cache
-                cache.keyRow(layerIndex, rowPosition[r]).update(from: k.pointer + r * kvDim, count: kvDim)
-                cache.valueRow(layerIndex, rowPosition[r]).update(from: v.pointer + r * kvDim, count: kvDim)
+                steps[rowSequence[r]].cache.store(layer: layerIndex, position: rowPosition[r],
+                                                  key: k.pointer + r * kvDim, value: v.pointer + r * kvDim)
             }
             // Every new row is in its cache now; each row attends to positions ≤ its own.
-            let segments = steps.map { $0.cache.segments(layer: layerIndex, upTo: $0.cache.length) }
-            attend(q, into: attention, rows: n, rowSequence: rowSequence, rowPosition: rowPosition,
-                   segments: segments, longest: longest)
+            attend(q, into: attention, layer: layerIndex, steps: steps, blocks: attentionBlocks,
+                   rowPosition: rowPosition)
 
             multiply(layer.output, attention, rows: n, into: projected, bias: layer.outputBias)
             VectorOps.add(projected.pointer, to: x.pointer, count: n * d)
@@ -193,52 +199,39 @@ final class Transformer: @unchecked Sendable {
         }
     }
 
-    /// Causal (and, for Mistral, sliding-window) attention of every row and head against its sequence's cache.
-    private func attend(_ q: Buffer, into out: Buffer, rows n: Int, rowSequence: [Int], rowPosition: [Int],
-                        segments: [[(keys: UnsafePointer<Float>, values: UnsafePointer<Float>, start: Int, count: Int)]],
-                        longest: Int) {
-        let heads = config.attentionHeadCount, headDim = config.headDimension
-        let kvDim = config.keyValueHeadCount * headDim, group = heads / config.keyValueHeadCount
-        let qDim = heads * headDim
-        let scale = 1 / Float(headDim).squareRoot()
+    /// Causal (and, for Mistral, sliding-window) attention of every row and head against its sequence's cache,
+    /// one part per block of rows and key/value head (the block's rows and that head's query heads together).
+    private func attend(_ q: Buffer, into out: Buffer, layer: Int, steps: [SequenceStep],
+                        blocks: [(step: Int, rows: Range<Int>)], rowPosition: [Int]) {
+        let heads = config.attentionHeadCount, kvHeads = config.keyValueHeadCount, headDim = config.headDimension
+        let kvDim = kvHeads * headDim, group = heads / kvHeads, qDim = heads * headDim
+        let layout = AttentionOps.Layout(dimension: headDim, keyBlockStride: KVCache.block * kvDim, valueStride: kvDim,
+                                         scale: 1 / Float(headDim).squareRoot())
         let window = config.slidingWindow
-        pool.parallelFor(n * heads) { part in
-          withUnsafeTemporaryAllocation(of: Float.self, capacity: longest) { scores in
-            let r = part / heads, head = part % heads
-            let position = rowPosition[r]
-            let first = window.map { max(0, position - $0 + 1) } ?? 0
-            let query = q.pointer + r * qDim + head * headDim
-            let kvOffset = (head / group) * headDim
-            let p = scores.baseAddress!
-            let output = out.pointer + r * qDim + head * headDim
-            var count = 0
-            for segment in segments[rowSequence[r]] {
-                let lower = max(first, segment.start), upper = min(position + 1, segment.start + segment.count)
-                guard lower < upper else { continue }
-                AttentionOps.scores(query, keys: segment.keys + (lower - segment.start) * kvDim + kvOffset, stride: kvDim,
-                                    count: upper - lower, dimension: headDim, scale: scale, into: p + count)
-                count += upper - lower
+        pool.parallelFor(blocks.count * kvHeads) { part in
+            let (s, rows) = blocks[part / kvHeads]
+            let kvHead = part % kvHeads
+            let cache = steps[s].cache
+            let runs = cache.runs(layer: layer, upTo: cache.length, offset: kvHead * headDim)
+            var queries: [AttentionOps.Query] = []
+            queries.reserveCapacity(rows.count * group)
+            for r in rows {
+                let position = rowPosition[r]
+                let first = window.map { max(0, position - $0 + 1) } ?? 0
+                for head in (kvHead * group)..<((kvHead + 1) * group) {
+                    let offset = r * qDim + head * headDim
+                    queries.append(AttentionOps.Query(vector: q.pointer + offset, first: first, last: position,
+                                                      output: out.pointer + offset))
+                }
             }
-            var maximum = -Float.infinity
-            for j in 0..<count { maximum = max(maximum, p[j]) }
-            var sum: Float = 0
-            for j in 0..<count {
-                let e = Foundation.exp(p[j] - maximum)
-                p[j] = e
-                sum += e
+            let stride = AttentionOps.scoreStride(end: cache.length)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: queries.count * stride) { scratch in
+                queries.withUnsafeBufferPointer { queries in
+                    runs.withUnsafeBufferPointer { runs in
+                        AttentionOps.attend(queries, runs: runs, layout: layout, scratch: scratch.baseAddress!)
+                    }
+                }
             }
-            let inverse = 1 / sum
-            for j in 0..<count { p[j] *= inverse }
-            output.update(repeating: 0, count: headDim)
-            count = 0
-            for segment in segments[rowSequence[r]] {
-                let lower = max(first, segment.start), upper = min(position + 1, segment.start + segment.count)
-                guard lower < upper else { continue }
-                AttentionOps.accumulate(p + count, values: segment.values + (lower - segment.start) * kvDim + kvOffset,
-                                        stride: kvDim, count: upper - lower, dimension: headDim, into: output)
-                count += upper - lower
-            }
-          }
         }
     }
 }

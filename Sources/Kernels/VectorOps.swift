@@ -32,9 +32,18 @@ public enum VectorOps {
 
     /// gate ← silu(gate) · up, the SwiGLU of Llama's MLP.
     public static func siluMultiply(_ gate: UnsafeMutablePointer<Float>, _ up: UnsafePointer<Float>, count n: Int) {
-        for i in 0..<n {
-            let g = gate[i]
-            gate[i] = g / (1 + Foundation.exp(-g)) * up[i]
+        var i = 0
+        while i + 16 <= n {
+            let g = UnsafeRawPointer(gate + i).loadUnaligned(as: SIMD16<Float>.self)
+            let u = UnsafeRawPointer(up + i).loadUnaligned(as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(gate + i).storeBytes(of: VectorMath.silu(g) * u, as: SIMD16<Float>.self)
+            i += 16
+        }
+        if i < n {
+            var g = SIMD16<Float>(), u = SIMD16<Float>()
+            for l in 0..<(n - i) { g[l] = gate[i + l]; u[l] = up[i + l] }
+            let y = VectorMath.silu(g) * u
+            for l in 0..<(n - i) { gate[i + l] = y[l] }
         }
     }
 

@@ -36,6 +36,27 @@ final class DeterminismTests: XCTestCase {
         XCTAssertEqual(continued, Array(alone[(4 * 512)...]), "continued from a forked prefix")
     }
 
+    /// Longer than a key block (16 positions), forked twice off the block grid, decoded row by row: the
+    /// attention kernels group rows and heads differently in each case, and no bit may change.
+    func testForksAndDecodingAcrossKeyBlocksChangeNoBit() throws {
+        let two = try Self.model(threads: 2), one = try Self.model(threads: 1)
+        let ids = (0..<37).map { ($0 * 97 + 11) % 500 + 3 }
+        let alone = logits(two, ids)
+        XCTAssertEqual(alone, logits(one, ids), "thread count")
+        let root = two.transformer.makeCache()
+        _ = two.transformer.forward([SequenceStep(cache: root, tokens: Array(ids[..<21]), outputs: [])], output: .logits)
+        let middle = root.fork()
+        let fromMiddle = two.transformer.forward([SequenceStep(cache: middle, tokens: Array(ids[21..<30]),
+                                                               outputs: Array(0..<9))], output: .logits)
+        XCTAssertEqual(fromMiddle, Array(alone[(21 * 512)..<(30 * 512)]), "fork")
+        let leaf = middle.fork()
+        var decoded: [Float] = []
+        for id in ids[30...] {
+            decoded += two.transformer.forward([SequenceStep(cache: leaf, tokens: [id], outputs: [0])], output: .logits)
+        }
+        XCTAssertEqual(decoded, Array(alone[(30 * 512)...]), "fork of a fork, one token at a time")
+    }
+
     func testMeanNLLScoringIsTheStudysPrimitive() throws {
         let model = try Self.model()
         let prompt = "1 5 17", candidates = [" 300 42", " 7", " 300 9 10"]
