@@ -64,8 +64,8 @@ let package = Package(
         .target(name: "ResultsCache", dependencies: ["InferenceAPI", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // Data and evaluations
-        .target(name: "Datasets"),
-        .target(name: "Evaluations", dependencies: ["Datasets", "InferenceAPI"]),
+        .target(name: "Datasets", dependencies: ["TextFormats"]),
+        .target(name: "Evaluations", dependencies: ["Datasets", "InferenceAPI", "TextFormats"]),
         .target(name: "Reports", dependencies: ["Evaluations", "Datasets"]),
 
         // The shell (libedit through a system-library module and a shim for its variadic C calls)
@@ -97,7 +97,7 @@ let package = Package(
                                    .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .testTarget(name: "RemoteBackendTests",
                     dependencies: ["RemoteBackend", "InferenceServer", "ResultsCache", "InferenceTestSupport", "Engine"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TextFormats"]),
         .testTarget(name: "EvaluationsTests", dependencies: ["Evaluations", "Datasets", "InferenceAPI"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Evaluations"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Reports", "Evaluations", "Datasets", "InferenceAPI"]),

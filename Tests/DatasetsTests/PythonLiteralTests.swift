@@ -1,5 +1,6 @@
 import XCTest
 @testable import Datasets
+import TextFormats
 
 final class PythonLiteralTests: XCTestCase {
     func testStringsWithEveryEscapeForm() throws {
@@ -49,9 +50,9 @@ final class PythonLiteralTests: XCTestCase {
     }
 
     func testStringReprMatchesPython() {
-        XCTAssertEqual(PythonLiteral.repr("it's"), "\"it's\"")
-        XCTAssertEqual(PythonLiteral.repr("a'b\"c"), "'a\\'b\"c'")
-        XCTAssertEqual(PythonLiteral.repr("x\ny\u{1}"), "'x\\ny\\x01'")
+        XCTAssertEqual(PythonText.repr("it's"), "\"it's\"")
+        XCTAssertEqual(PythonText.repr("a'b\"c"), "'a\\'b\"c'")
+        XCTAssertEqual(PythonText.repr("x\ny\u{1}"), "'x\\ny\\x01'")
     }
 
     func testFloatReprMatchesPython() {

@@ -1,3 +1,5 @@
+import TextFormats
+
 /// The files bundled in the repository's `Datasets/` directory (see its README for provenance and licences).
 public enum BundledData {
     public static let naturalEarth = "countries/ne_110m_admin_0_countries.geojson"
@@ -113,7 +115,7 @@ enum KindDetection {
         if path.hasSuffix(".json") {
             if head.contains("\"paragraphs\"") || head.contains("\"data\"") { return .tydiqa }
             if head.contains("\"distribution\"") { return .goqaPairs }
-            if head.trimmingPythonWhitespace().hasPrefix("[") { return .countryList }
+            if PythonText.strip(head).hasPrefix("[") { return .countryList }
         }
         if let kind = DatasetKind(rawValue: name) { return kind }
         throw DatasetError(file: path, "cannot tell what dataset this file holds (expected .csv, .json, .jsonl or a directory)")

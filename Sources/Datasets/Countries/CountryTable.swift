@@ -1,3 +1,5 @@
+import TextFormats
+
 /// A country under one canonical name, with every other name the study's data uses for it.
 public struct Country: Sendable, Hashable {
     /// The canonical name: the Natural Earth admin name the AskReddit / where-from files use
@@ -73,14 +75,14 @@ public struct CountryTable: Sendable {
     /// Resolves any label: a canonical name, a GOQA label (with its "(… sample)" qualifier), a Natural Earth name,
     /// an ISO-3 code or a common alias; case-insensitive. `nil` if unknown.
     public func resolve(_ label: String) -> CountryMatch? {
-        let trimmed = label.trimmingPythonWhitespace()
+        let trimmed = PythonText.strip(label)
         if let region = labelVariants[Self.key(trimmed)], let index = indexByKey[region.key] {
             return CountryMatch(country: countries[index], variant: region.variant)
         }
         if let index = lookup(trimmed) { return CountryMatch(country: countries[index], variant: nil) }
         // "India (Non-national sample)" → India, qualified.
         if trimmed.hasSuffix(")"), let open = trimmed.lastIndex(of: "(") {
-            let base = String(trimmed[..<open]).trimmingPythonWhitespace()
+            let base = PythonText.strip(String(trimmed[..<open]))
             let variant = String(trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)])
             if let index = lookup(base) { return CountryMatch(country: countries[index], variant: variant) }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import TextFormats
 
 /// Reading whole files with errors that name them.
 public enum FileBytes {
@@ -30,8 +31,8 @@ public enum FileBytes {
     }
 
     /// Parses a JSON document; syntax errors name the file and line.
-    public static func json(_ path: String) throws -> JSONValue {
-        try JSONValue.parse(read(path), file: path)
+    public static func json(_ path: String) throws -> JSONDocument {
+        try parseJSON(read(path), file: path)
     }
 
     public static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }

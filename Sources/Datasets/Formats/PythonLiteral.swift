@@ -1,3 +1,5 @@
+import TextFormats
+
 /// A value of Python's literal syntax, as GlobalOpinionsQA stores its `options` (a list repr) and `selections`
 /// (a `defaultdict(<class 'list'>, {...})` repr).
 ///
@@ -22,7 +24,7 @@ public indirect enum PythonValue: Sendable, Equatable {
     /// What Python's `repr()` gives.
     public var pythonRepr: String {
         switch self {
-        case .string(let string): return PythonLiteral.repr(string)
+        case .string(let string): return PythonText.repr(string)
         case .integer(let text): return PythonLiteral.normalizedInteger(text)
         case .float(let value, _): return PythonFloat.repr(value)
         case .bool(let value): return value ? "True" : "False"
@@ -105,41 +107,11 @@ public enum PythonLiteral {
         return entries
     }
 
-    /// Python's `repr()` of a string: single quotes unless the string contains a single quote and no double
-    /// quote; backslash escapes for the quote, backslash, and non-printable characters.
-    public static func repr(_ string: String) -> String {
-        let quote: Character = string.contains("'") && !string.contains("\"") ? "\"" : "'"
-        var out = String(quote)
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if Character(scalar) == quote {
-                    out += "\\" + String(quote)
-                } else if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += "\\x" + hex(scalar.value, width: 2)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out.append(quote)
-        return out
-    }
-
     static func normalizedInteger(_ text: String) -> String {
         let digits = text.filter { $0 != "_" }
         let negative = digits.hasPrefix("-")
         let body = digits.drop(while: { $0 == "-" || $0 == "+" }).drop(while: { $0 == "0" })
         return (negative && !body.isEmpty ? "-" : "") + (body.isEmpty ? "0" : String(body))
-    }
-
-    static func hex(_ value: UInt32, width: Int) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 
     fileprivate struct Parser {

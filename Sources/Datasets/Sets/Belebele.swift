@@ -42,7 +42,7 @@ public enum Belebele {
             lineNumber += 1
             if line.allSatisfy({ $0 == " " || $0 == "\r" || $0 == "\t" }) { continue }
             do {
-                let record = JSONCursor(try JSONValue.parse(line: line, file: path, line: lineNumber), file: path)
+                let record = JSONCursor(try parseJSON(Array(line.utf8), file: path, firstLine: lineNumber), file: path)
                 let origin = "\(path):\(lineNumber)"
                 if try record.optional("flores_passage") != nil {
                     items.append(try original(record, origin: origin))
@@ -61,7 +61,7 @@ public enum Belebele {
     static func original(_ record: JSONCursor, origin: String) throws -> ReadingItem {
         let answers = try (1...4).map { try record["mc_answer\($0)"].string() }
         let correctText = try record["correct_answer_num"]
-        let correct: Int? = if case .number(let value, _) = correctText.value { Int(exactly: value) }
+        let correct: Int? = if let value = correctText.value.number?.double { Int(exactly: value) }
                             else { Int(try correctText.string()) }
         guard let correct, (1...4).contains(correct) else {
             throw correctText.error("correct_answer_num must be 1–4")
@@ -69,7 +69,7 @@ public enum Belebele {
         let number = try record.optional("question_number")
         var questionNumber: Int?
         if let number {
-            if case .number(let value, _) = number.value { questionNumber = Int(exactly: value) }
+            if let value = number.value.number?.double { questionNumber = Int(exactly: value) }
             else { questionNumber = Int(try number.string()) }
         }
         return ReadingItem(language: try record["dialect"].string(), link: try record["link"].string(),

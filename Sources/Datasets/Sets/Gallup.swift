@@ -1,3 +1,5 @@
+import TextFormats
+
 /// How favourably Americans view other countries (Gallup), most favoured first.
 public struct FavorabilityPoll: Sendable, Equatable {
     public var year: Int
@@ -38,7 +40,7 @@ public enum Gallup {
             guard let country = resolve(label, countries: countries) else {
                 throw DatasetError(file: path, line: record.line, "unknown country '\(label)'")
             }
-            guard let percent = Double(record.fields[1].trimmingPythonWhitespace()) else {
+            guard let percent = Double(PythonText.strip(record.fields[1])) else {
                 throw DatasetError(file: path, line: record.line, "not a percentage: '\(record.fields[1])'")
             }
             names.append(country)
@@ -49,11 +51,11 @@ public enum Gallup {
 
     /// `Canada  :ca:` → the country of flag code `ca`, else of the name.
     static func resolve(_ label: String, countries: CountryTable) -> String? {
-        var name = label.trimmingPythonWhitespace()
+        var name = PythonText.strip(label)
         var flag: String?
         if name.hasSuffix(":"), let open = name.dropLast().lastIndex(of: ":") {
             flag = String(name[name.index(after: open)..<name.index(before: name.endIndex)])
-            name = String(name[..<open]).trimmingPythonWhitespace()
+            name = PythonText.strip(String(name[..<open]))
         }
         if let flag, let country = countries.country(iso2: flag) { return country.name }
         return countries.resolve(name)?.country.name

@@ -1,3 +1,5 @@
+import TextFormats
+
 /// One GlobalOpinionsQA question with the answer distribution of every country that was asked it.
 public struct OpinionQuestion: Sendable, Equatable {
     public var question: String
@@ -128,8 +130,8 @@ public enum GlobalOpinionsQA {
 
     /// An option as the study's prompt prints it: strings as they are, numbers as Python's `str()` does.
     static func optionText(_ option: JSONCursor) throws -> String {
-        if case .number(let value, let text) = option.value {
-            return text.contains(where: { ".eE".contains($0) }) ? PythonFloat.repr(value) : text
+        if let number = option.value.number {
+            return number.isInteger ? number.text : PythonFloat.repr(number.double)
         }
         return try option.string()
     }

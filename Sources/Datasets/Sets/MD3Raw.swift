@@ -1,3 +1,5 @@
+import TextFormats
+
 /// The raw MD3 release: per dialect `transcripts_{d}.tsv` (clip_identifier, speaker_id, transcript: one row per
 /// utterance) and `prompts_{d}.tsv` (clip_identifier, correct_word/image, distractors, game_type, prompt_status).
 ///
@@ -80,16 +82,16 @@ extension MD3 {
                 if let alternative = curation.alternatives[id] { cutAt = alternative }
                 var end = clipLines.count
                 if let cutAt {
-                    let needle = PythonText.lower(cutAt.trimmingPythonWhitespace())
+                    let needle = PythonText.lower(PythonText.strip(cutAt))
                     guard let index = clipLines.firstIndex(where: {
-                        PythonText.contains(PythonText.lower($0.trimmingPythonWhitespace()), needle)
+                        PythonText.contains(PythonText.lower(PythonText.strip($0)), needle)
                     }) else {
                         report.answerNotFound.append(id)
                         continue
                     }
                     end = index
                 }
-                let transcript = clipLines[..<end].joined(separator: "\n").trimmingPythonWhitespace()
+                let transcript = PythonText.strip(clipLines[..<end].joined(separator: "\n"))
                 items.append(DialectItem(dialect: dialect, transcript: transcript, correctWord: answer,
                                          distractors: words, clip: id, origin: "\(prompts):\(record.line)"))
             }
@@ -120,7 +122,7 @@ extension MD3 {
             if PandasMissing.isMissing(who) || PandasMissing.isMissing(said) { continue }
             if previous[id]?[who] == said { continue }
             previous[id, default: [:]][who] = said
-            lines[id, default: []].append(who.trimmingPythonWhitespace() + ": " + said.trimmingPythonWhitespace())
+            lines[id, default: []].append(PythonText.strip(who) + ": " + PythonText.strip(said))
         }
         return lines
     }
@@ -132,23 +134,4 @@ enum PandasMissing {
                                       "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"]
 
     static func isMissing(_ text: String) -> Bool { values.contains(text) }
-}
-
-/// String operations with Python's code-point semantics (Swift compares grapheme clusters and canonical
-/// equivalence, Python compares code points).
-public enum PythonText {
-    /// `str.lower()`.
-    public static func lower(_ text: String) -> String { text.lowercased() }
-
-    /// `needle in haystack`.
-    public static func contains(_ haystack: String, _ needle: String) -> Bool {
-        let hay = Array(haystack.unicodeScalars)
-        let pin = Array(needle.unicodeScalars)
-        if pin.isEmpty { return true }
-        guard hay.count >= pin.count else { return false }
-        for start in 0...(hay.count - pin.count) where hay[start] == pin[0] {
-            if hay[start..<start + pin.count].elementsEqual(pin) { return true }
-        }
-        return false
-    }
 }

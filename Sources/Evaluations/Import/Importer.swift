@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import TextFormats
 
 /// Reads the study's released output files into the same result types live runs produce.
 ///

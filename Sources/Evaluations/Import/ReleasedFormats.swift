@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import InferenceAPI
+import TextFormats
 
 /// `outputs/globalopinionsqa/*.csv`: per question the options, the model's probabilities and one similarity
 /// column per country (`-1` = not asked, empty = answered but undefined).

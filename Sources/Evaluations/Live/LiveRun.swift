@@ -1,5 +1,6 @@
 import Datasets
 import InferenceAPI
+import TextFormats
 
 /// The study's tasks run live on a model through ``InferenceAPI``. Each returns the same run type `import`
 /// produces, so every analysis works on it unchanged. Work goes to the model in chunks of its
@@ -101,7 +102,7 @@ public enum LiveRun {
             if options.generate {
                 generations = try requireCount(model.generate(chunk.map(\.1), options: .greedy(maxTokens: options.task.maxNewTokens),
                                                               control: chunked.backendControl, onToken: nil), chunk.count, "generations")
-                    .map { $0.text.trimmingPythonWhitespaceForMetric() }
+                    .map { PythonText.strip($0.text) }
             }
             return chunk.enumerated().map { index, pair in
                 let item = pair.0

@@ -1,4 +1,5 @@
 import Datasets
+import TextFormats
 
 /// MD3's two correctness rules.
 public enum DialectMetrics {

@@ -1,4 +1,5 @@
 import Datasets
+import TextFormats
 
 /// SQuAD v1.1's exact match and token F1, with the official script's normalisation reproduced on Python's
 /// terms: `str.lower()`, removal of `string.punctuation` (ASCII only), `re.sub(r'\b(a|an|the)\b', ' ', …)` with
@@ -13,7 +14,7 @@ public enum SQuADMetric {
         var tokens: [[Unicode.Scalar]] = []
         var current: [Unicode.Scalar] = []
         for scalar in scalars {
-            if scalar.isPythonWhitespace {
+            if PythonText.isSpace(scalar) {
                 if !current.isEmpty { tokens.append(current); current = [] }
             } else {
                 current.append(scalar)
@@ -65,7 +66,7 @@ public enum SQuADMetric {
                 break
             }
         }
-        return String(String.UnicodeScalarView(scalars[..<end])).trimmingPythonWhitespaceForMetric()
+        return PythonText.strip(String(String.UnicodeScalarView(scalars[..<end])))
     }
 
     /// `string.punctuation`.
@@ -78,13 +79,13 @@ public enum SQuADMetric {
         out.reserveCapacity(scalars.count)
         var index = 0
         while index < scalars.count {
-            guard isWordCharacter(scalars[index]) else {
+            guard PythonText.isWordCharacter(scalars[index]) else {
                 out.append(scalars[index])
                 index += 1
                 continue
             }
             var end = index
-            while end < scalars.count, isWordCharacter(scalars[end]) { end += 1 }
+            while end < scalars.count, PythonText.isWordCharacter(scalars[end]) { end += 1 }
             let run = scalars[index..<end]
             if articles.contains(where: { $0.elementsEqual(run) }) {
                 out.append(" ")
@@ -97,24 +98,4 @@ public enum SQuADMetric {
     }
 
     static let articles: [[Unicode.Scalar]] = ["a", "an", "the"].map { Array($0.unicodeScalars) }
-
-    /// Python `re`'s `\w` on str patterns: `str.isalnum()` or underscore. Combining marks are not word
-    /// characters in Python (unlike in ICU).
-    static func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar == "_" { return true }
-        switch scalar.properties.generalCategory {
-        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
-        default: return scalar.properties.numericType != nil
-        }
-    }
-}
-
-extension String {
-    /// Python's `str.strip()`.
-    func trimmingPythonWhitespaceForMetric() -> String {
-        let scalars = Array(unicodeScalars)
-        guard let first = scalars.firstIndex(where: { !$0.isPythonWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.isPythonWhitespace }) else { return "" }
-        return String(String.UnicodeScalarView(scalars[first...last]))
-    }
 }

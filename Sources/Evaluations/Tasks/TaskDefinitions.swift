@@ -1,5 +1,6 @@
 import Foundation
 import InferenceAPI
+import TextFormats
 
 // The study's tasks as data: prompt text (byte for byte as PAPER.md gives it), candidates and generation
 // settings. The runners in `Live/` only interpret these; a new prompt variant is a new value, not new code.
@@ -163,7 +164,7 @@ public enum CountryPrompts {
     public static func askRedditLMPrompt(question: String, responseFormat: String, chatPrompt: String?) -> String {
         let prefix = responseFormat.hasPrefix("{country}") ? "" :
             String(responseFormat[..<(responseFormat.range(of: "{country}")?.lowerBound ?? responseFormat.endIndex)])
-        return ((chatPrompt ?? question) + " " + prefix).trimmingPythonWhitespaceForMetric()
+        return PythonText.strip((chatPrompt ?? question) + " " + prefix)
     }
 
     public static func askRedditLMContinuation(responseFormat: String, country: String) -> String {
