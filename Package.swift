@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "Kernels", dependencies: ["CKernels"], swiftSettings: fastMath),
 
         // Model files, tokenizers, templates
-        .target(name: "ModelFormats", dependencies: ["Kernels"]),
+        .target(name: "ModelFormats", dependencies: ["Kernels", "TextFormats"]),
         .target(name: "Tokenizers", dependencies: ["ModelFormats", "TextFormats"]),
         .target(name: "ChatTemplates", dependencies: ["TextFormats"]),
 

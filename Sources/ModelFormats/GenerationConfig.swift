@@ -1,4 +1,5 @@
 import Foundation
+import TextFormats
 
 /// The defaults a checkpoint's `generation_config.json` asks for.
 public struct GenerationConfig: Sendable, Equatable {
@@ -15,11 +16,11 @@ public struct GenerationConfig: Sendable, Equatable {
 
     /// Reads a `generation_config.json`.
     public init(contentsOf url: URL) throws(FormatError) {
-        try self.init(json: JSONDocument.object(contentsOf: url), file: url.path)
+        try self.init(json: CheckpointJSON.object(contentsOf: url), file: url.path)
     }
 
     /// Builds the defaults from a parsed JSON object; `file` names it in errors.
-    public init(json: [String: Any], file: String) throws(FormatError) {
+    public init(json: [String: JSONValue], file: String) throws(FormatError) {
         let reader = ConfigReader(json: json, file: file)
         bosTokenID = try reader.optionalTokenIDs("bos_token_id").first
         eosTokenIDs = try reader.optionalTokenIDs("eos_token_id")
@@ -29,7 +30,7 @@ public struct GenerationConfig: Sendable, Equatable {
         doSample = try reader.optionalBool("do_sample")
         temperature = try reader.optionalDouble("temperature")
         topP = try reader.optionalDouble("top_p")
-        topK = JSONDocument.integer(json["top_k"])
+        topK = CheckpointJSON.integer(json["top_k"])
         repetitionPenalty = try reader.optionalDouble("repetition_penalty")
     }
 }

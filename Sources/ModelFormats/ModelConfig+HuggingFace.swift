@@ -1,16 +1,17 @@
 import Foundation
+import TextFormats
 
 extension ModelConfig {
     /// Reads an HF `config.json`.
     public init(contentsOf url: URL) throws(FormatError) {
-        try self.init(json: JSONDocument.object(contentsOf: url), file: url.path)
+        try self.init(json: CheckpointJSON.object(contentsOf: url), file: url.path)
     }
 
     /// Builds the config from a parsed `config.json` object; `file` names it in errors.
-    public init(json: [String: Any], file: String) throws(FormatError) {
+    public init(json: [String: JSONValue], file: String) throws(FormatError) {
         let reader = ConfigReader(json: json, file: file)
-        let architectures = json["architectures"] as? [String] ?? []
-        let modelType = json["model_type"] as? String
+        let architectures = CheckpointJSON.strings(json["architectures"]) ?? []
+        let modelType = json["model_type"]?.string
         let archName = architectures.first ?? ""
         switch (modelType, archName) {
         case ("llama", _), (_, "LlamaForCausalLM"), (_, "LlamaForSequenceClassification"), (_, "LlamaModel"):
@@ -46,7 +47,7 @@ extension ModelConfig {
         ropeDimensionCount = headDimension
         contextLength = try reader.optionalPositiveInt("max_position_embeddings") ?? 2048
         rmsNormEpsilon = try reader.optionalDouble("rms_norm_eps") ?? 1e-6
-        hiddenActivation = json["hidden_act"] as? String ?? "silu"
+        hiddenActivation = json["hidden_act"]?.string ?? "silu"
         tieWordEmbeddings = try reader.optionalBool("tie_word_embeddings") ?? false
         mlpBias = try reader.optionalBool("mlp_bias") ?? false
         let attentionBias = try reader.optionalBool("attention_bias") ?? false
@@ -66,7 +67,7 @@ extension ModelConfig {
         // `rope_scaling` at the top level (with `type` or `rope_type`).
         var ropeSource = reader
         var scalingKey = "rope_scaling"
-        if let parameters = json["rope_parameters"] as? [String: Any] {
+        if let parameters = CheckpointJSON.dictionary(json["rope_parameters"]) {
             ropeSource = ConfigReader(json: parameters, file: file, prefix: "rope_parameters.")
             scalingKey = ""
         }
@@ -74,16 +75,16 @@ extension ModelConfig {
         let topLevelTheta = try reader.optionalDouble("rope_theta")
         ropeTheta = nestedTheta ?? topLevelTheta ?? 10000
         let scaling: ConfigReader? = scalingKey.isEmpty ? ropeSource
-            : (json[scalingKey] as? [String: Any]).map { ConfigReader(json: $0, file: file, prefix: "rope_scaling.") }
+            : CheckpointJSON.dictionary(json[scalingKey]).map { ConfigReader(json: $0, file: file, prefix: "rope_scaling.") }
         ropeScaling = try scaling.map(Self.ropeScaling) ?? .none
 
         bosTokenID = try reader.optionalTokenIDs("bos_token_id").first
         eosTokenIDs = try reader.optionalTokenIDs("eos_token_id")
         padTokenID = try reader.optionalTokenIDs("pad_token_id").first
-        torchDType = (json["torch_dtype"] ?? json["dtype"]) as? String
+        torchDType = (json["torch_dtype"] ?? json["dtype"])?.string
 
         if archName.hasSuffix("ForSequenceClassification") {
-            let labels = try reader.optionalPositiveInt("num_labels") ?? (json["id2label"] as? [String: Any])?.count ?? 2
+            let labels = try reader.optionalPositiveInt("num_labels") ?? CheckpointJSON.dictionary(json["id2label"])?.count ?? 2
             head = .sequenceClassification(labels: labels)
         } else {
             head = .languageModel
@@ -91,7 +92,7 @@ extension ModelConfig {
     }
 
     private static func ropeScaling(_ reader: ConfigReader) throws(FormatError) -> RopeScaling {
-        let kind = (reader.json["rope_type"] ?? reader.json["type"]) as? String ?? "default"
+        let kind = (reader.json["rope_type"] ?? reader.json["type"])?.string ?? "default"
         switch kind {
         case "default":
             return .none
@@ -111,7 +112,7 @@ extension ModelConfig {
 
 /// Typed, error-reporting access to a JSON object's keys.
 struct ConfigReader {
-    let json: [String: Any]
+    let json: [String: JSONValue]
     let file: String
     var prefix = ""
 
@@ -119,7 +120,7 @@ struct ConfigReader {
         FormatError(file: file, place: .key(prefix + key), kind: .malformedJSON, message)
     }
 
-    func isAbsent(_ key: String) -> Bool { json[key] == nil || json[key] is NSNull }
+    func isAbsent(_ key: String) -> Bool { json[key]?.isNull ?? true }
 
     func positiveInt(_ key: String) throws(FormatError) -> Int {
         guard let value = try optionalPositiveInt(key) else { throw fail(key, "required integer is missing") }
@@ -128,13 +129,15 @@ struct ConfigReader {
 
     func optionalPositiveInt(_ key: String) throws(FormatError) -> Int? {
         if isAbsent(key) { return nil }
-        guard let value = JSONDocument.integer(json[key]), value > 0 else { throw fail(key, "expected a positive integer, found \(json[key] ?? "nothing")") }
+        guard let value = CheckpointJSON.integer(json[key]), value > 0 else {
+            throw fail(key, "expected a positive integer, found \(json[key].map(String.init(describing:)) ?? "nothing")")
+        }
         return value
     }
 
     func optionalDouble(_ key: String) throws(FormatError) -> Double? {
         if isAbsent(key) { return nil }
-        guard let value = JSONDocument.double(json[key]), value.isFinite else { throw fail(key, "expected a number") }
+        guard let value = json[key]?.number?.double, value.isFinite else { throw fail(key, "expected a number") }
         return value
     }
 
@@ -145,16 +148,16 @@ struct ConfigReader {
 
     func optionalBool(_ key: String) throws(FormatError) -> Bool? {
         if isAbsent(key) { return nil }
-        guard let value = JSONDocument.bool(json[key]) else { throw fail(key, "expected true or false") }
+        guard let value = json[key]?.bool else { throw fail(key, "expected true or false") }
         return value
     }
 
     /// A token id or a list of them (`eos_token_id` may be either); absent or null gives [].
     func optionalTokenIDs(_ key: String) throws(FormatError) -> [Int] {
         if isAbsent(key) { return [] }
-        if let one = JSONDocument.integer(json[key]), one >= 0 { return [one] }
-        if let many = json[key] as? [Any] {
-            let ids = many.compactMap(JSONDocument.integer).filter { $0 >= 0 }
+        if let one = CheckpointJSON.integer(json[key]), one >= 0 { return [one] }
+        if let many = json[key]?.array {
+            let ids = many.compactMap(CheckpointJSON.integer).filter { $0 >= 0 }
             if ids.count == many.count { return ids }
         }
         throw fail(key, "expected a token id or a list of token ids")

@@ -42,20 +42,22 @@ public struct SafetensorsFile: Sendable {
         guard headerBytes.first == UInt8(ascii: "{") else {
             throw FormatError(file: path, place: .byteOffset(8), kind: .badMagic, "header does not start with '{': not a safetensors file")
         }
-        let header = try JSONDocument.object(Data(headerBytes), file: path, place: .byteOffset(8))
+        let header = try CheckpointJSON.members(headerBytes, file: path, headerOffset: 8)
         let dataStart = 8 + headerLength
         let dataSize = file.count - dataStart
 
         var metadata: [String: String] = [:]
         var tensors: [TensorView] = []
         var ranges: [(range: Range<Int>, name: String)] = []
-        for (name, value) in header {
+        for member in header {
+            let (name, value) = (member.key, member.value)
             if name == "__metadata__" {
-                guard let map = value as? [String: Any] else {
+                guard let map = CheckpointJSON.lastOfEachKey(value) else {
                     throw FormatError(file: path, place: .key(name), kind: .malformedJSON, "__metadata__ must be an object of strings")
                 }
-                for (key, item) in map {
-                    guard let string = item as? String else {
+                for item in map {
+                    let key = item.key
+                    guard let string = item.value.string else {
                         throw FormatError(file: path, place: .key("__metadata__.\(key)"), kind: .malformedJSON, "metadata values must be strings")
                     }
                     metadata[key] = string
@@ -66,11 +68,11 @@ public struct SafetensorsFile: Sendable {
             func fail(_ kind: FormatError.Kind, _ message: String) -> FormatError {
                 FormatError(file: path, place: place, kind: kind, message)
             }
-            guard let entry = value as? [String: Any] else { throw fail(.malformedJSON, "entry is not an object") }
-            guard let dtypeName = entry["dtype"] as? String else { throw fail(.malformedJSON, "missing \"dtype\"") }
+            guard let entry = CheckpointJSON.dictionary(value) else { throw fail(.malformedJSON, "entry is not an object") }
+            guard let dtypeName = entry["dtype"]?.string else { throw fail(.malformedJSON, "missing \"dtype\"") }
             guard let type = TensorType(safetensorsName: dtypeName) else { throw fail(.unsupported, "unknown dtype \"\(dtypeName)\"") }
-            guard let rawShape = entry["shape"] as? [Any] else { throw fail(.malformedJSON, "missing \"shape\"") }
-            let shape = rawShape.map(JSONDocument.integer)
+            guard let rawShape = entry["shape"]?.array else { throw fail(.malformedJSON, "missing \"shape\"") }
+            let shape = rawShape.map(CheckpointJSON.integer)
             guard shape.count <= 8, !shape.contains(where: { $0 == nil }) else {
                 throw fail(.malformedJSON, "shape \(rawShape) is not a list of at most 8 integers")
             }
@@ -78,8 +80,8 @@ public struct SafetensorsFile: Sendable {
             guard let elements = checkedElementCount(dims), let bytes = type.byteCount(elements: elements) else {
                 throw fail(.inconsistent, "impossible shape \(dims)")
             }
-            guard let offsets = entry["data_offsets"] as? [Any], offsets.count == 2,
-                  let begin = JSONDocument.integer(offsets[0]), let end = JSONDocument.integer(offsets[1]) else {
+            guard let offsets = entry["data_offsets"]?.array, offsets.count == 2,
+                  let begin = CheckpointJSON.integer(offsets[0]), let end = CheckpointJSON.integer(offsets[1]) else {
                 throw fail(.malformedJSON, "\"data_offsets\" must be two integers")
             }
             guard 0 <= begin, begin <= end else { throw fail(.inconsistent, "data_offsets [\(begin), \(end)] are reversed or negative") }

@@ -1,4 +1,5 @@
 import Foundation
+import TextFormats
 
 /// The index of a checkpoint split into shards (`model.safetensors.index.json`,
 /// `pytorch_model.bin.index.json`): `{"metadata": {"total_size": N}, "weight_map": {"tensor": "shard file"}}`.
@@ -11,14 +12,15 @@ struct ShardIndex {
 
     init(contentsOf url: URL) throws(FormatError) {
         self.url = url
-        let index = try JSONDocument.object(contentsOf: url)
-        guard let map = index["weight_map"] as? [String: Any] else {
+        let index = try CheckpointJSON.object(contentsOf: url)
+        guard let map = CheckpointJSON.lastOfEachKey(index["weight_map"]) else {
             throw FormatError(file: url.path, place: .key("weight_map"), kind: .malformedJSON, "missing \"weight_map\" object")
         }
         var names = Set<String>()
         var weightMap: [String: String] = [:]
-        for (tensor, value) in map {
-            guard let shard = value as? String, !shard.isEmpty, !shard.contains("/"), shard != "..", shard != "." else {
+        for member in map {
+            let tensor = member.key
+            guard let shard = member.value.string, !shard.isEmpty, !shard.contains("/"), shard != "..", shard != "." else {
                 throw FormatError(file: url.path, place: .key("weight_map.\(tensor)"), kind: .malformedJSON,
                                   "shard must be a file name in the index's folder")
             }

@@ -84,23 +84,23 @@ public struct TokenizerFiles: Sendable {
     /// The templates of a tokenizer_config.json's `chat_template`: one string (named `default`) or a list of
     /// `{name, template}`.
     static func chatTemplates(inTokenizerConfig url: URL) throws(FormatError) -> [String: String] {
-        let json = try JSONDocument.object(contentsOf: url)
+        let json = try CheckpointJSON.object(contentsOf: url)
         func fail() -> FormatError {
             FormatError(file: url.path, place: .key("chat_template"), kind: .malformedJSON,
                         "expected a string or a list of {\"name\", \"template\"} objects")
         }
-        switch json["chat_template"] {
-        case let text as String:
+        switch json["chat_template"]?.content {
+        case .string(let text):
             return ["default": text]
-        case let named as [Any]:
+        case .array(let named):
             var templates: [String: String] = [:]
             for entry in named {
-                guard let entry = entry as? [String: Any], let name = entry["name"] as? String,
-                      let template = entry["template"] as? String else { throw fail() }
+                guard let entry = CheckpointJSON.dictionary(entry), let name = entry["name"]?.string,
+                      let template = entry["template"]?.string else { throw fail() }
                 templates[name] = template
             }
             return templates
-        case nil, is NSNull:
+        case nil, .null:
             return [:]
         default:
             throw fail()

@@ -62,7 +62,7 @@ final class FuzzRegressionTests: XCTestCase {
 
     func testConfig() throws {
         for (name, bytes) in try inputs("config") {
-            guard let json = try? JSONDocument.object(Data(bytes), file: name) else { continue }
+            guard let json = try? CheckpointJSON.object(bytes, file: name) else { continue }
             _ = try? ModelConfig(json: json, file: name)
             _ = try? GenerationConfig(json: json, file: name)
         }

@@ -111,7 +111,7 @@ final class ModelConfigTests: XCTestCase {
             (#"{"model_type": "llama", "hidden_size": 64, "intermediate_size": 8, "num_hidden_layers": 1, "num_attention_heads": 8, "vocab_size": 4, "eos_token_id": "two"}"#, "eos_token_id", .malformedJSON),
         ]
         for (json, key, kind) in cases {
-            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            let object = try CheckpointJSON.object(Array(json.utf8), file: "config.json")
             XCTAssertThrowsError(try ModelConfig(json: object, file: "config.json"), json) { error in
                 let error = error as? FormatError
                 XCTAssertEqual(error?.place, .key(key), "\(String(describing: error))")

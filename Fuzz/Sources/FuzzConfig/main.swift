@@ -4,8 +4,7 @@ import FuzzDriver
 
 /// config.json / generation_config.json: JSON, then the typed readers.
 runFuzzer { input in
-    let bytes = Data(input)
-    guard let json = try? JSONDocument.object(bytes, file: "config.json") else { return }
+    guard let json = try? CheckpointJSON.object(Array(input), file: "config.json") else { return }
     _ = try? ModelConfig(json: json, file: "config.json")
     _ = try? GenerationConfig(json: json, file: "generation_config.json")
 }
