@@ -160,30 +160,36 @@ public enum AttentionOps {
         }
     }
 
-    /// In place: p_j = exp(s_j − max) / Σ exp(s_k − max). The sum takes sixteen lane-partial sums in steps of
-    /// sixteen from the first score, then the tail in order, then the fixed halving reduction.
-    public static func softmax(_ s: UnsafeMutablePointer<Float>, count n: Int) {
+    /// In place: p_j = exp(s_j − max) / Σ exp(s_k − max) for j < n. The sum takes sixteen lane-partial sums
+    /// in steps of sixteen from the first score (the last step padded with zeros), then the fixed halving
+    /// reduction. `s` must have room for whole steps of sixteen: lanes past `n` are overwritten.
+    static func softmax(_ s: UnsafeMutablePointer<Float>, count n: Int) {
         guard n > 0 else { return }
-        var maximum = -Float.infinity
-        for j in 0..<n { maximum = max(maximum, s[j]) }
-        let m = SIMD16<Float>(repeating: maximum)
-        var lanes = SIMD16<Float>()
-        var j = 0
-        while j + 16 <= n {
-            let e = VectorMath.exp(load16(s + j) - m)
-            store16(e, s + j)
-            lanes += e
-            j += 16
+        let lane = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+        let steps = (n + 15) / 16
+        @inline(__always) func scores(_ step: Int) -> SIMD16<Float> {
+            let v = load16(s + 16 * step)
+            return step < steps - 1 ? v : v.replacing(with: -.infinity, where: lane .>= Int32(n - 16 * step))
         }
-        var tail: Float = 0
-        if j < n {
-            var v = SIMD16<Float>(repeating: maximum)
-            for l in 0..<(n - j) { v[l] = s[j + l] }
-            let e = VectorMath.exp(v - m)
-            for l in 0..<(n - j) { s[j + l] = e[l]; tail += e[l] }
+        var lanes = scores(0)
+        for step in 1..<steps { lanes = VectorMath.maximum(lanes, scores(step)) }
+        let m = SIMD16<Float>(repeating: maxHalves(lanes))
+        var sum = SIMD16<Float>()
+        for step in 0..<steps {
+            let e = VectorMath.exp(scores(step) - m)
+            store16(e, s + 16 * step)
+            sum += e
         }
-        let inverse = 1 / (reduceHalves(lanes) + tail)
-        for j in 0..<n { s[j] *= inverse }
+        let inverse = 1 / reduceHalves(sum)
+        for step in 0..<steps { store16(load16(s + 16 * step) * inverse, s + 16 * step) }
+    }
+
+    /// The largest lane (exact in any order).
+    @inline(__always)
+    static func maxHalves(_ v: SIMD16<Float>) -> Float {
+        var m = v[0]
+        for i in 1..<16 where v[i] > m { m = v[i] }
+        return m
     }
 
     /// out_i[e] += p_i[j] · v_j[e] for four queries, each over its own range of j, in order of j.
@@ -197,18 +203,37 @@ public enum AttentionOps {
         let (f0, t0) = ranges[0], (f1, t1) = ranges[1], (f2, t2) = ranges[2], (f3, t3) = ranges[3]
         let o0 = queries[i].output, o1 = queries[i + 1].output, o2 = queries[i + 2].output, o3 = queries[i + 3].output
         let p0 = p, p1 = p + stride, p2 = p + 2 * stride, p3 = p + 3 * stride
+        // Where all four ranges overlap (most of a prefill block's keys) no lane needs a range check.
+        let allFrom = max(f0, f1, f2, f3), allTo = min(t0, t1, t2, t3)
         let dimension = layout.dimension, body = dimension & ~15
         var e = 0
         while e < body {
             var a0 = load16(o0 + e), a1 = load16(o1 + e), a2 = load16(o2 + e), a3 = load16(o3 + e)
-            var v = run.values + (from - run.start) * layout.valueStride + e
-            for j in from...to {
-                let row = load16(v)
-                if j >= f0 && j <= t0 { a0 = a0.addingProduct(SIMD16(repeating: p0[j]), row) }
-                if j >= f1 && j <= t1 { a1 = a1.addingProduct(SIMD16(repeating: p1[j]), row) }
-                if j >= f2 && j <= t2 { a2 = a2.addingProduct(SIMD16(repeating: p2[j]), row) }
-                if j >= f3 && j <= t3 { a3 = a3.addingProduct(SIMD16(repeating: p3[j]), row) }
-                v += layout.valueStride
+            @inline(__always) func checked(_ range: ClosedRange<Int>) {
+                var v = run.values + (range.lowerBound - run.start) * layout.valueStride + e
+                for j in range {
+                    let row = load16(v)
+                    if j >= f0 && j <= t0 { a0 = a0.addingProduct(SIMD16(repeating: p0[j]), row) }
+                    if j >= f1 && j <= t1 { a1 = a1.addingProduct(SIMD16(repeating: p1[j]), row) }
+                    if j >= f2 && j <= t2 { a2 = a2.addingProduct(SIMD16(repeating: p2[j]), row) }
+                    if j >= f3 && j <= t3 { a3 = a3.addingProduct(SIMD16(repeating: p3[j]), row) }
+                    v += layout.valueStride
+                }
+            }
+            if allFrom <= allTo {
+                if from < allFrom { checked(from...(allFrom - 1)) }
+                var v = run.values + (allFrom - run.start) * layout.valueStride + e
+                for j in allFrom...allTo {
+                    let row = load16(v)
+                    a0 = a0.addingProduct(SIMD16(repeating: p0[j]), row)
+                    a1 = a1.addingProduct(SIMD16(repeating: p1[j]), row)
+                    a2 = a2.addingProduct(SIMD16(repeating: p2[j]), row)
+                    a3 = a3.addingProduct(SIMD16(repeating: p3[j]), row)
+                    v += layout.valueStride
+                }
+                if allTo < to { checked((allTo + 1)...to) }
+            } else {
+                checked(from...to)
             }
             store16(a0, o0 + e); store16(a1, o1 + e); store16(a2, o2 + e); store16(a3, o3 + e)
             e += 16

@@ -9,9 +9,9 @@ public enum VectorMath {
     @inline(__always)
     public static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> {
         // eˣ = 2ⁿ · eʳ with n = round(x / ln 2), r = x − n ln 2 (in two parts, exact products), |r| ≤ ln 2 / 2.
-        // (Written with operations Swift lowers to vector instructions: pointwise min/max, and rounding by
-        // adding 1.5 · 2²³, whose float bits then hold n.)
-        let clamped = pointwiseMax(pointwiseMin(x, SIMD16(repeating: 88)), SIMD16(repeating: -87.33654))
+        // (Written with operations Swift lowers to vector instructions: comparisons and selects, and rounding
+        // by adding 1.5 · 2²³, whose float bits then hold n.)
+        let clamped = maximum(minimum(x, SIMD16(repeating: 88)), SIMD16(repeating: -87.33654))
         let shifted = clamped * 1.442695041 + 12_582_912
         let n = shifted - 12_582_912
         var r = clamped.addingProduct(n, SIMD16(repeating: -0.693359375))
@@ -27,6 +27,18 @@ public enum VectorMath {
         let exponent = (unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
         let result = er * unsafeBitCast(exponent, to: SIMD16<Float>.self)
         return result.replacing(with: 0, where: x .< -87.33654)
+    }
+
+    /// The larger of each pair of lanes (`pointwiseMax` handles NaNs lane by lane, in scalar code).
+    @inline(__always)
+    public static func maximum(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
+        a.replacing(with: b, where: b .> a)
+    }
+
+    /// The smaller of each pair of lanes.
+    @inline(__always)
+    public static func minimum(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
+        a.replacing(with: b, where: b .< a)
     }
 
     /// x / (1 + e⁻ˣ) for every lane (SiLU).

@@ -149,6 +149,31 @@ final class MatmulTests: XCTestCase {
         }
     }
 
+    /// Activations round half to even when quantised, on both paths: with a block's largest value 127 the
+    /// scale is 1, and a Q8_0 identity matrix reads the rounded values back.
+    func testActivationQuantisationRoundsTiesToEvenOnBothPaths() throws {
+        var storage = [UInt8](repeating: 0, count: 32 * 34)
+        for r in 0..<32 {
+            storage[r * 34 + 1] = 0x3c  // half 1.0
+            storage[r * 34 + 2 + r] = 1
+        }
+        // Ties (k + 0.5) of both signs, and values a quarter off them.
+        let x: [Float] = [127] + (1..<32).map { (i: Int) -> Float in
+            let tie = Float(i % 8) - 3.5
+            return i / 8 % 2 == 0 ? tie : tie - 0.25
+        }
+        let expected = x.map { $0.rounded(.toNearestOrEven) }
+        for portable in [false, true] where !portable || vectorKernelsActive {
+            forcePortableKernels(portable)
+            defer { forcePortableKernels(false) }
+            let y = try storage.withUnsafeBytes { bytes in
+                let w = try WeightMatrix(type: .q8_0, rows: 32, columns: 32, bytes: bytes, owner: nil)
+                return Self.run(w, x, tokens: 1, pool: pool)
+            }
+            XCTAssertEqual(y, expected, portable ? "portable" : "vector")
+        }
+    }
+
     func testQ8_0WeightQuantisationMatchesTheReference() throws {
         var rng = SplitMix(9)
         let x = (0..<96).map { _ in rng.float() * 3 }
