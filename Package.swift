@@ -66,7 +66,7 @@ let package = Package(
         // Data and evaluations
         .target(name: "Datasets", dependencies: ["TextFormats"]),
         .target(name: "Evaluations", dependencies: ["Datasets", "InferenceAPI", "TextFormats"]),
-        .target(name: "Reports", dependencies: ["Evaluations", "Datasets"]),
+        .target(name: "Reports", dependencies: ["Evaluations", "Datasets", "TextFormats"]),
 
         // The shell (libedit through a system-library module and a shim for its variadic C calls)
         .systemLibrary(name: "CLibEdit", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),

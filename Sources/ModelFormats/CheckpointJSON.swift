@@ -29,7 +29,7 @@ enum CheckpointJSON {
 
     /// Parses `bytes` as a JSON object, as a dictionary.
     static func object(_ bytes: [UInt8], file: String) throws(FormatError) -> [String: JSONValue] {
-        dictionary(try members(bytes, file: file))
+        Dictionary(try members(bytes, file: file).map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
     }
 
     /// Reads and parses the JSON object in the file at `url`, as a dictionary.
@@ -51,14 +51,6 @@ enum CheckpointJSON {
         return members.enumerated().filter { last[$1.key] == $0 }.map(\.element)
     }
 
-    static func dictionary(_ members: [JSONMember]) -> [String: JSONValue] {
-        Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
-    }
-
-    /// An object member's value as a dictionary; nil when it is not an object.
-    static func dictionary(_ value: JSONValue?) -> [String: JSONValue]? {
-        lastOfEachKey(value).map(dictionary)
-    }
 
     /// An array of strings; nil when it is not one.
     static func strings(_ value: JSONValue?) -> [String]? {

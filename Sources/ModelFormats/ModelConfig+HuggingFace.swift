@@ -67,7 +67,7 @@ extension ModelConfig {
         // `rope_scaling` at the top level (with `type` or `rope_type`).
         var ropeSource = reader
         var scalingKey = "rope_scaling"
-        if let parameters = CheckpointJSON.dictionary(json["rope_parameters"]) {
+        if let parameters = json["rope_parameters"]?.object {
             ropeSource = ConfigReader(json: parameters, file: file, prefix: "rope_parameters.")
             scalingKey = ""
         }
@@ -75,7 +75,7 @@ extension ModelConfig {
         let topLevelTheta = try reader.optionalDouble("rope_theta")
         ropeTheta = nestedTheta ?? topLevelTheta ?? 10000
         let scaling: ConfigReader? = scalingKey.isEmpty ? ropeSource
-            : CheckpointJSON.dictionary(json[scalingKey]).map { ConfigReader(json: $0, file: file, prefix: "rope_scaling.") }
+            : json[scalingKey]?.object.map { ConfigReader(json: $0, file: file, prefix: "rope_scaling.") }
         ropeScaling = try scaling.map(Self.ropeScaling) ?? .none
 
         bosTokenID = try reader.optionalTokenIDs("bos_token_id").first
@@ -84,7 +84,7 @@ extension ModelConfig {
         torchDType = (json["torch_dtype"] ?? json["dtype"])?.string
 
         if archName.hasSuffix("ForSequenceClassification") {
-            let labels = try reader.optionalPositiveInt("num_labels") ?? CheckpointJSON.dictionary(json["id2label"])?.count ?? 2
+            let labels = try reader.optionalPositiveInt("num_labels") ?? json["id2label"]?.object?.count ?? 2
             head = .sequenceClassification(labels: labels)
         } else {
             head = .languageModel

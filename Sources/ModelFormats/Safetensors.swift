@@ -68,7 +68,7 @@ public struct SafetensorsFile: Sendable {
             func fail(_ kind: FormatError.Kind, _ message: String) -> FormatError {
                 FormatError(file: path, place: place, kind: kind, message)
             }
-            guard let entry = CheckpointJSON.dictionary(value) else { throw fail(.malformedJSON, "entry is not an object") }
+            guard let entry = value.object else { throw fail(.malformedJSON, "entry is not an object") }
             guard let dtypeName = entry["dtype"]?.string else { throw fail(.malformedJSON, "missing \"dtype\"") }
             guard let type = TensorType(safetensorsName: dtypeName) else { throw fail(.unsupported, "unknown dtype \"\(dtypeName)\"") }
             guard let rawShape = entry["shape"]?.array else { throw fail(.malformedJSON, "missing \"shape\"") }

@@ -95,7 +95,7 @@ public struct TokenizerFiles: Sendable {
         case .array(let named):
             var templates: [String: String] = [:]
             for entry in named {
-                guard let entry = CheckpointJSON.dictionary(entry), let name = entry["name"]?.string,
+                guard let entry = entry.object, let name = entry["name"]?.string,
                       let template = entry["template"]?.string else { throw fail() }
                 templates[name] = template
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Evaluations
+import TextFormats
 
 /// The file formats `export $N to FILE` writes, chosen by the file's extension.
 public enum ExportFormat: String, Sendable, CaseIterable {
@@ -69,24 +70,8 @@ public enum JSONResultWriter {
         }
     }
 
-    /// A JSON string literal (RFC 8259): quotes, backslashes and control characters escaped.
-    public static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal, escaped as `json.dumps` does.
+    public static func quote(_ text: String) -> String { JSONWriter.quoted(text) }
 }
 
 /// A Markdown table (GitHub flavour) with the title as a heading and the notes as a list; cells at display digits.

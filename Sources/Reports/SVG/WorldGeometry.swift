@@ -1,4 +1,5 @@
 import Foundation
+import TextFormats
 
 /// Country outlines from a Natural Earth GeoJSON file (`ne_110m_admin_0_countries.geojson`), with every name
 /// Natural Earth gives a country (name, long name, formal name, ISO a3 …) so results can be matched to shapes.
@@ -33,25 +34,25 @@ public struct WorldGeometry: Sendable {
     }
 
     public init(geojson: Data, path: String = "<geojson>") throws {
-        guard let root = try? JSONSerialization.jsonObject(with: geojson) as? [String: Any],
-              let features = root["features"] as? [[String: Any]] else {
+        guard let root = try? JSONValue(parsing: geojson), let features = root["features"]?.array,
+              features.allSatisfy({ $0.members != nil }) else {
             throw LoadError.malformed(path: path, why: "no FeatureCollection with a `features` array")
         }
         var countries: [Country] = []
         for (index, feature) in features.enumerated() {
-            guard let properties = feature["properties"] as? [String: Any],
-                  let geometry = feature["geometry"] as? [String: Any],
-                  let type = geometry["type"] as? String else {
+            guard let properties = feature["properties"]?.object,
+                  let geometry = feature["geometry"], geometry.members != nil,
+                  let type = geometry["type"]?.string else {
                 throw LoadError.malformed(path: path, why: "feature \(index) lacks properties or geometry")
             }
             let polygons: [[[(Double, Double)]]]
             switch type {
             case "Polygon": polygons = [Self.rings(geometry["coordinates"])].compactMap { $0 }
-            case "MultiPolygon": polygons = ((geometry["coordinates"] as? [Any]) ?? []).compactMap(Self.rings)
+            case "MultiPolygon": polygons = (geometry["coordinates"]?.array ?? []).compactMap(Self.rings)
             default: continue
             }
             func property(_ key: String) -> String? {
-                (properties[key] ?? properties[key.uppercased()]) as? String
+                (properties[key] ?? properties[key.uppercased()])?.string
             }
             let name = property("name") ?? property("admin") ?? "feature \(index)"
             var aliases = Set<String>()
@@ -77,15 +78,19 @@ public struct WorldGeometry: Sendable {
         return text.trimmingCharacters(in: .whitespaces)
     }
 
-    private static func rings(_ value: Any?) -> [[(Double, Double)]]? {
-        guard let rings = value as? [[[Double]]] else {
-            guard let raw = value as? [Any] else { return nil }
-            // JSONSerialization yields NSNumber arrays; cast each ring separately.
-            return raw.compactMap { ring in
-                (ring as? [[NSNumber]])?.compactMap { $0.count >= 2 ? ($0[0].doubleValue, $0[1].doubleValue) : nil }
+    /// A polygon's rings; a ring with a position that is not a list of numbers is left out.
+    private static func rings(_ value: JSONValue?) -> [[(Double, Double)]]? {
+        value?.array?.compactMap { ring in
+            guard let positions = ring.array else { return nil }
+            var points: [(Double, Double)] = []
+            for position in positions {
+                guard let coordinates = position.array?.compactMap(\.number), coordinates.count == position.array?.count else {
+                    return nil
+                }
+                if coordinates.count >= 2 { points.append((coordinates[0].double, coordinates[1].double)) }
             }
+            return points
         }
-        return rings.map { $0.compactMap { $0.count >= 2 ? ($0[0], $0[1]) : nil } }
     }
 }
 

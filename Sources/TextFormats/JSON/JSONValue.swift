@@ -56,6 +56,12 @@ public struct JSONValue: Sendable, Equatable, CustomStringConvertible {
         return nil
     }
 
+    /// The members by key, the last of duplicate keys winning as in Python's `json`, serde and Foundation; nil
+    /// when this is not an object.
+    public var object: [String: JSONValue]? {
+        members.map { Dictionary($0.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }) }
+    }
+
     /// The first member named `key` (compared byte for byte), or nil when absent or this is not an object.
     public subscript(key: String) -> JSONValue? {
         guard case .object(let members) = content else { return nil }
