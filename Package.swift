@@ -82,11 +82,13 @@ let package = Package(
                           swiftSettings: fastMath),
 
         // Tests (run optimised: `swift test -c release`)
+        // Where every test target finds ../shared, Tests/Fixtures and the fetched SmolLM2
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TextFormatsTests", dependencies: ["TextFormats"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
-        .testTarget(name: "ModelFormatsTests", dependencies: ["ModelFormats"]),
-        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "ModelFormats"]),
-        .testTarget(name: "ChatTemplatesTests", dependencies: ["ChatTemplates"]),
+        .testTarget(name: "ModelFormatsTests", dependencies: ["ModelFormats", "TestSupport"]),
+        .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "ModelFormats", "TestSupport"]),
+        .testTarget(name: "ChatTemplatesTests", dependencies: ["ChatTemplates", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine"]),
         .target(name: "InferenceTestSupport",
                 dependencies: ["InferenceAPI", "InferenceServer", .product(name: "Hummingbird", package: "hummingbird")],
@@ -97,9 +99,9 @@ let package = Package(
                                    .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .testTarget(name: "RemoteBackendTests",
                     dependencies: ["RemoteBackend", "InferenceServer", "ResultsCache", "InferenceTestSupport", "Engine"]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TextFormats"]),
-        .testTarget(name: "EvaluationsTests", dependencies: ["Evaluations", "Datasets", "InferenceAPI"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Evaluations"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TextFormats", "TestSupport"]),
+        .testTarget(name: "EvaluationsTests", dependencies: ["Evaluations", "Datasets", "InferenceAPI", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Evaluations", "TestSupport"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Reports", "Evaluations", "Datasets", "InferenceAPI"]),
     ]
 )

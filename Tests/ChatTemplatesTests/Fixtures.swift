@@ -1,19 +1,13 @@
 import ChatTemplates
 import Foundation
+import TestSupport
 import XCTest
 
-/// Locates the peer fixtures: ../shared (read-only, beside the checkout) and Tests/Fixtures.
+/// Locates the peer fixtures: ../shared (read-only, beside the checkout) and Tests/Fixtures (see ``TestFiles``).
 enum Fixtures {
-    /// This file, with symlinks resolved (the module may be built from a package of symlinks).
-    static let testsDirectory = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
+    static var casesFile: URL { TestFiles.sharedDirectory.appendingPathComponent("chat-templates/cases.json") }
 
-    static var casesFile: URL {
-        testsDirectory.appendingPathComponent("../../../shared/chat-templates/cases.json").standardizedFileURL
-    }
-
-    static var featuresFile: URL {
-        testsDirectory.appendingPathComponent("../Fixtures/chat-templates/features.json").standardizedFileURL
-    }
+    static var featuresFile: URL { TestFiles.fixturesDirectory.appendingPathComponent("chat-templates/features.json") }
 
     /// The `cases` array of a fixture file, parsed by the module's own JSON reader.
     static func cases(in file: URL) throws -> [Value] {

@@ -1,11 +1,12 @@
 import ChatTemplates
 import Foundation
 import XCTest
+import TestSupport
 
 /// Every input the fuzzer (Fuzz/Sources/FuzzChatTemplate) ever crashed on is kept in Fuzz/Crashers/chat-template
 /// and replayed here the way the fuzz target runs it: it must now parse-and-render or fail with a TemplateError.
 final class FuzzRegressionTests: XCTestCase {
-    static let crashers = Fixtures.testsDirectory.appendingPathComponent("../../Fuzz/Crashers/chat-template").standardizedFileURL
+    static let crashers = TestFiles.repositoryRoot.appendingPathComponent("Fuzz/Crashers/chat-template")
 
     /// The fuzz target's conversation and limits.
     static let options = RenderOptions(

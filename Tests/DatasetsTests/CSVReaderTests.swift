@@ -1,5 +1,6 @@
 import XCTest
 @testable import Datasets
+import TestSupport
 
 final class CSVReaderTests: XCTestCase {
     private func read(_ text: String, policy: MalformedRowPolicy = .fail) throws -> CSVTable {

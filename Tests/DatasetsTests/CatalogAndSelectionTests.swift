@@ -1,5 +1,6 @@
 import XCTest
 @testable import Datasets
+import TestSupport
 
 final class CatalogAndSelectionTests: XCTestCase {
     func testSelectionParsing() throws {

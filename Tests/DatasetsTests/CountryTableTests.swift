@@ -1,5 +1,6 @@
 import XCTest
 @testable import Datasets
+import TestSupport
 
 final class CountryTableTests: XCTestCase {
     static let table: CountryTable? = try? CountryTable.load(

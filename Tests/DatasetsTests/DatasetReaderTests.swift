@@ -1,5 +1,6 @@
 import XCTest
 @testable import Datasets
+import TestSupport
 
 final class DatasetReaderTests: XCTestCase {
     // MARK: MD3

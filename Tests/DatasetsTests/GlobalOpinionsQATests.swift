@@ -1,5 +1,6 @@
 import XCTest
 @testable import Datasets
+import TestSupport
 
 final class GlobalOpinionsQATests: XCTestCase {
     /// The authentic first row of the original CSV.

@@ -1,6 +1,7 @@
 import Datasets
 import XCTest
 @testable import Evaluations
+import TestSupport
 
 final class AnalysisTests: XCTestCase {
     static let outputs = Paths.datasets + "/paper-outputs"

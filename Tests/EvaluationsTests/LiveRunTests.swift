@@ -4,6 +4,7 @@ import InferenceAPI
 import Synchronization
 import XCTest
 @testable import Evaluations
+import TestSupport
 
 /// The live runners on a real (tiny) model: a character bigram trained on the bundled TyDiQA English contexts.
 final class LiveRunTests: XCTestCase {

@@ -2,6 +2,7 @@ import Foundation
 import Datasets
 import XCTest
 @testable import Evaluations
+import TestSupport
 
 /// Every reference number of PAPER.md, recomputed from the study's released outputs bundled in `Datasets/`.
 final class PaperReferenceTests: XCTestCase {

@@ -1,6 +1,7 @@
 import Datasets
 import XCTest
 @testable import Evaluations
+import TestSupport
 
 /// The task definitions' prompt strings, byte for byte against PAPER.md and the released outputs.
 final class PromptTests: XCTestCase {

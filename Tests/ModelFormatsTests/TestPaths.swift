@@ -1,26 +1,16 @@
 import Foundation
-import XCTest
+import TestSupport
 
-/// Locations of test inputs, computed from this file's path so tests run from any working directory.
+/// The model-file tests' inputs: `Tests/Fixtures/formats` and `../shared` (see ``TestFiles``).
 enum TestPaths {
-    static let repository = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    /// The team's read-only shared data (`../shared`).
-    static let shared = repository.deletingLastPathComponent().appendingPathComponent("shared")
-    static let fixtures = repository.appendingPathComponent("Tests/Fixtures/formats")
-
-    /// The real SmolLM2 GGUF fetched by scripts/fetch-smollm2.sh.
-    static let smolLM2 = FileManager.default.homeDirectoryForCurrentUser
-        .appendingPathComponent(".cache/alignscope/models/SmolLM2-135M-Instruct.Q4_1.gguf")
+    static let repository = TestFiles.repositoryRoot
+    static let shared = TestFiles.sharedDirectory
+    static let fixtures = TestFiles.fixturesDirectory.appendingPathComponent("formats")
+    static let smolLM2 = TestFiles.smolLM2
 
     static func sharedFile(_ relative: String) -> URL { shared.appendingPathComponent(relative) }
 
-    static func requireSmolLM2() throws -> URL {
-        guard FileManager.default.fileExists(atPath: smolLM2.path) else {
-            throw XCTSkip("SmolLM2 GGUF absent: run scripts/fetch-smollm2.sh")
-        }
-        return smolLM2
-    }
+    static func requireSmolLM2() throws -> URL { try TestFiles.requireSmolLM2() }
 
     static func json(_ url: URL) throws -> Any {
         try JSONSerialization.jsonObject(with: Data(contentsOf: url))

@@ -1,12 +1,11 @@
 import Evaluations
 import FoundationXML
+import TestSupport
 import XCTest
 @testable import Reports
 
 final class PlotTests: XCTestCase {
-    static let shared = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared")
+    static let shared = TestFiles.sharedDirectory
     static let geojson = shared.appendingPathComponent("data/countries/ne_110m_admin_0_countries.geojson").path
 
     func testWorldMapFillsMatchedCountriesAndNamesTheRest() throws {

@@ -1,13 +1,10 @@
 import Foundation
+import TestSupport
 
-/// Locations of test data, found from this file's own path (symlinks resolved, so the tests also run from
-/// a development package of symlinks).
+/// The tokenizer tests' inputs: `../shared/tokenizers` and `Tests/Fixtures/tokenizers` (see ``TestFiles``).
 enum TestPaths {
-    static let testsDirectory = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent()
-    /// The repository root.
-    static let root = testsDirectory.deletingLastPathComponent().deletingLastPathComponent()
-    /// `../shared`: the project's read-only data.
-    static let shared = root.deletingLastPathComponent().appendingPathComponent("shared")
+    static let root = TestFiles.repositoryRoot
+    static let shared = TestFiles.sharedDirectory
     static let sharedTokenizers = shared.appendingPathComponent("tokenizers")
-    static let fixtures = root.appendingPathComponent("Tests/Fixtures/tokenizers")
+    static let fixtures = TestFiles.fixturesDirectory.appendingPathComponent("tokenizers")
 }
