@@ -45,7 +45,8 @@ VECTOR CK_INLINE __m512i load_4_rows(const uint8_t *const rows[4], size_t offset
 
 /* Repacks `rows` (1...16) rows starting at `w` into a panel; missing rows repeat the last one (their lanes
  * are computed and never stored). All exact. */
-VECTOR CK_INLINE void pack_panel(int type, const uint8_t *w, size_t w_stride, int rows, int nb, uint8_t *panel) {
+VECTOR CK_INLINE void pack_panel(int type, const uint8_t *w, size_t w_stride, int rows, int nb, uint8_t *panel,
+                                 const uint8_t *prefetch, size_t prefetch_bytes) {
     const int block_bytes = ck_legacy_block_bytes(type);
     const uint8_t *row[16];
     int32_t offsets[16];
@@ -56,7 +57,12 @@ VECTOR CK_INLINE void pack_panel(int type, const uint8_t *w, size_t w_stride, in
     }
     const __m512i gather = _mm512_loadu_si512(offsets);
     const size_t q_offset = type == CK_Q4_1 ? 4 : 2;
+    /* Rows that come next, fetched a little per block: a burst of prefetches would only queue behind each
+     * other, while spread out they overlap the memory traffic with this panel's work. */
+    const size_t prefetch_step = (prefetch_bytes / (size_t)nb + 63) & ~(size_t)63;
     for (int b = 0; b < nb; b++, panel += PANEL_BLOCK_BYTES) {
+        for (size_t at = (size_t)b * prefetch_step; at < (size_t)(b + 1) * prefetch_step && at < prefetch_bytes; at += 64)
+            _mm_prefetch((const char *)prefetch + at, _MM_HINT_T1);
         const size_t at = (size_t)b * block_bytes;
         const __m512i header = _mm512_i32gather_epi32(gather, (const void *)(w + at), 1);
         _mm512_store_ps((float *)(panel + 512), _mm512_cvtph_ps(_mm512_cvtepi32_epi16(header)));
@@ -155,12 +161,18 @@ VECTOR void ck_gemm_q8_vector(int type, const uint8_t *w, size_t w_stride, int r
     for (int r = r0; r < r1; r += 16 * PANELS) {
         const int rows = r1 - r < 16 * PANELS ? r1 - r : 16 * PANELS;
         const int nv = (rows + 15) / 16;
+        /* The next tile's rows (contiguous) are fetched while this one is packed: decode is a stream through
+         * the weights, and rows read block by block across a panel defeat the hardware prefetchers. */
+        const uint8_t *next = w + (size_t)(r + 16 * PANELS) * w_stride;
+        const size_t next_bytes = r + 16 * PANELS < r1
+            ? (size_t)(r1 - r - 16 * PANELS < 16 * PANELS ? r1 - r - 16 * PANELS : 16 * PANELS) * w_stride : 0;
         __mmask16 mask[PANELS];
         for (int v = 0; v < PANELS; v++) {
             const int valid = rows - 16 * v;
             mask[v] = valid >= 16 ? 0xFFFF : valid > 0 ? (__mmask16)((1u << valid) - 1) : 0;
             if (v < nv) pack_panel(type, w + (size_t)(r + 16 * v) * w_stride, w_stride, valid < 16 ? valid : 16,
-                                   l.nb, panel + v * panel_stride);
+                                   l.nb, panel + v * panel_stride, next + v * (next_bytes / PANELS),
+                                   v + 1 < nv ? next_bytes / PANELS : next_bytes - v * (next_bytes / PANELS));
         }
         for (int t0 = 0; t0 < ntok; t0 += TOKENS) {
             const int T = ntok - t0 < TOKENS ? ntok - t0 : TOKENS;
