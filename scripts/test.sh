@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/fetch-smollm2.sh
-exec swift test -c release "$@"
+# A bound on the whole run: a test that hangs fails the run instead of stalling CI.
+exec timeout --kill-after=60 75m swift test -c release "$@"

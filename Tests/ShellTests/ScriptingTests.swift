@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The scripting contract other tools rely on: `-c`, `run FILE`, piped stdin, exit codes and stderr.
@@ -10,25 +11,12 @@ final class ScriptingTests: XCTestCase {
     }
 
     private func alignscope(_ arguments: [String], stdin: String? = nil) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Executable.require())
-        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["ALIGNSCOPE_HISTORY"] = temporaryDirectory().appendingPathComponent("h").path
-        process.environment = environment
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        // Read both pipes before waiting so a large output cannot block the child.
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self),
-                       err: String(decoding: errData, as: UTF8.self))
+        let outcome = try Subprocess.run([try Executable.require()] + arguments, environment: environment,
+                                         input: stdin ?? "", timeout: 300)
+        XCTAssertFalse(outcome.timedOut, "alignscope \(arguments) did not finish")
+        return Outcome(status: outcome.status, out: outcome.standardOutput, err: outcome.standardError)
     }
 
     func testDashCRunsCommandsAndStopsAtTheFirstFailure() throws {

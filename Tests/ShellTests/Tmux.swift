@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Drives a program in a real terminal: a detached tmux session, keys sent with `send-keys`, the screen read
@@ -12,6 +13,8 @@ final class TmuxSession {
 
     init(command: String, environment: [String: String] = [:], width: Int = 140, height: Int = 45) throws {
         name = "alignscope-test-\(UUID().uuidString.prefix(8))"
+        // The tmux server may be older than this test process: pass the cache's home explicitly.
+        let environment = environment.merging(["ALIGNSCOPE_HOME": TestHome.path]) { given, _ in given }
         let exports = environment.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
         // The first command may fork the tmux server, which inherits the client's stdout: reading that pipe to
         // its end would wait for the server to exit, so this one's output is not captured.
@@ -69,30 +72,19 @@ final class TmuxSession {
         screen().split(separator: "\n").last.map(String.init) ?? ""
     }
 
+    /// One tmux command, with a deadline (never `Foundation.Process`: see ``Subprocess``).
     @discardableResult
     static func run(_ arguments: [String], capture: Bool = true) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["tmux"] + arguments
-        process.standardError = FileHandle.nullDevice
-        guard capture else {
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            return ""
-        }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let outcome = try Subprocess.run(["tmux"] + arguments, captureOutput: capture, timeout: 30)
+        if outcome.timedOut { throw Subprocess.Failure(description: "tmux \(arguments.joined(separator: " ")) timed out") }
+        return outcome.standardOutput
     }
 }
 
 /// The `alignscope` executable built beside the test bundle.
 enum Executable {
     static var path: String? {
+        TestHome.isolate()  // children inherit ALIGNSCOPE_HOME
         let directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         let candidates = [directory, directory.deletingLastPathComponent()].map { $0.appendingPathComponent("alignscope").path }
         if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) { return found }

@@ -7,7 +7,27 @@ import XCTest
 public enum TestFiles {
     public static let repositoryRoot = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    public static let sharedDirectory = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
+    /// The team's reference data: `$ALIGNSCOPE_SHARED` if set, else `../shared` beside the checkout, else
+    /// `/work/shared` (where it lives on the project's machines, so a clone anywhere else still finds it).
+    /// Tests that need a file from it and do not find it skip, saying which file.
+    public static let sharedDirectory: URL = {
+        if let given = ProcessInfo.processInfo.environment["ALIGNSCOPE_SHARED"], !given.isEmpty {
+            return URL(fileURLWithPath: given)
+        }
+        let beside = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
+        let machine = URL(fileURLWithPath: "/work/shared")
+        return [beside, machine].first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("PAPER.md").path) }
+            ?? beside
+    }()
+
+    /// A file under ``sharedDirectory``, or a skip naming it when the reference data is not on this machine.
+    public static func requireShared(_ relative: String) throws -> URL {
+        let url = sharedDirectory.appendingPathComponent(relative)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw XCTSkip("\(url.path) not present (set ALIGNSCOPE_SHARED to the reference data)")
+        }
+        return url
+    }
     public static let fixturesDirectory = repositoryRoot.appendingPathComponent("Tests/Fixtures")
     /// The data the product bundles (`Datasets/`).
     public static let datasetsDirectory = repositoryRoot.appendingPathComponent("Datasets")
