@@ -73,7 +73,8 @@ let package = Package(
         .target(name: "CLineEditShim", dependencies: ["CLibEdit"]),
         .target(name: "Shell",
                 dependencies: ["Engine", "Evaluations", "Reports", "Datasets", "InferenceAPI",
-                               "ModelFormats", "Tokenizers", "ChatTemplates", "CLibEdit", "CLineEditShim"]),
+                               "ModelFormats", "Tokenizers", "ChatTemplates", "RemoteBackend", "ResultsCache",
+                               "CLibEdit", "CLineEditShim"]),
         .executableTarget(name: "alignscope",
                           dependencies: ["Shell", "Engine", "InferenceAPI", "InferenceServer", "RemoteBackend",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -102,6 +103,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TextFormats", "TestSupport"]),
         .testTarget(name: "EvaluationsTests", dependencies: ["Evaluations", "Datasets", "InferenceAPI", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Evaluations", "TestSupport"]),
-        .testTarget(name: "ShellTests", dependencies: ["Shell", "Reports", "Evaluations", "Datasets", "InferenceAPI"]),
+        .testTarget(name: "ShellTests",
+                    dependencies: ["Shell", "Reports", "Evaluations", "Datasets", "InferenceAPI", "TestSupport"]),
     ]
 )

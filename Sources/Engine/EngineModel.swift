@@ -74,9 +74,15 @@ public final class EngineModel: LanguageModel, RewardModel, @unchecked Sendable 
 
     /// Size plus a hash of the first megabyte of every weight file, and the conversion: cheap, and changes
     /// whenever the numbers would.
+    /// The revision of the engine's arithmetic, part of every fingerprint: results cached by an engine whose
+    /// kernels rounded differently (a new GEMM blocking, a vector exp) are not served as this engine's.
+    /// Change it whenever a kernel change moves any result's bits.
+    static let numericsRevision = "numerics-3 (16-row Q8 panels, blocked attention, vector exp)"
+
     static func fingerprint(_ checkpoint: Checkpoint, _ conversion: WeightConversion) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ byte: UInt8) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        for byte in numericsRevision.utf8 { mix(byte) }
         for file in checkpoint.files {
             for byte in String(file.count).utf8 { mix(byte) }
             for byte in file.bytes.prefix(1 << 20) { mix(byte) }

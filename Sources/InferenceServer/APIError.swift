@@ -65,7 +65,7 @@ struct APIError: Error {
     var response: Response {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
-        let body = (try? JSONEncoder().encode(Body(error: .init(message: message, type: type, param: param, code: code))))
+        let body = (try? JSONEncoder.wire.encode(Body(error: .init(message: message, type: type, param: param, code: code))))
             ?? Data(#"{"error":{"message":"unencodable error","type":"server_error"}}"#.utf8)
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
@@ -86,5 +86,14 @@ struct APIError: Error {
             return place.isEmpty ? "not valid JSON" : "`\(place)`: \(context.debugDescription)"
         @unknown default: return "\(error)"
         }
+    }
+}
+
+extension JSONEncoder {
+    /// How every response body is written: URLs and routes in messages stay readable (`/v1/models`, not `\/v1\/models`).
+    static var wire: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        return encoder
     }
 }

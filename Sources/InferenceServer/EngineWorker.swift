@@ -24,6 +24,9 @@ final class EngineWorker: Sendable {
     /// Requests answered so far.
     var completedJobs: Int { completed.load(ordering: .relaxed) }
 
+    /// Requests waiting for the engine.
+    var queuedJobs: Int { queue.withLock { $0.count } }
+
     private func loop() {
         while true {
             available.wait()

@@ -37,8 +37,11 @@ public final class InferenceServer: Sendable {
         return counts
     }
 
-    /// Serves until the calling task is cancelled. `onListening` receives the bound port (useful with port 0).
-    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    /// Serves until the calling task is cancelled (requests in flight are cut off) or, with `stopOnSignals`,
+    /// until SIGINT or SIGTERM, after which it stops accepting and finishes the requests it has.
+    /// `onListening` receives the bound port (useful with port 0).
+    public func run(stopOnSignals: Bool = false,
+                    onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         var logger = Logger(label: "alignscope.serve")
         logger.logLevel = .warning
         let port = configuration.port
@@ -47,16 +50,22 @@ public final class InferenceServer: Sendable {
             configuration: .init(address: .hostname(configuration.host, port: port), serverName: "alignscope"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: logger)
-        try await application.run()
+        if stopOnSignals {
+            try await application.runService()
+        } else {
+            try await application.run()
+        }
     }
 
     // MARK: Routes
 
     private func router() -> Router<ClientContext> {
         let router = Router(context: ClientContext.self)
+        router.add(middleware: OpenAIShapedHTTPErrors())
         router.get("/health") { _, _ in
             self.count("GET /health")
-            return self.json(["status": "ok"])
+            return self.json(Health(requests: self.requestCounts.filter { $0.key != "answered" },
+                                    answered: self.worker.completedJobs, queued: self.worker.queuedJobs))
         }
         router.get("/v1/models") { _, _ in
             self.count("GET /v1/models")
@@ -234,7 +243,7 @@ public final class InferenceServer: Sendable {
 
     private func json<T: Encodable>(_ value: T) -> Response {
         do {
-            let data = try JSONEncoder().encode(value)
+            let data = try JSONEncoder.wire.encode(value)
             return Response(status: .ok, headers: [.contentType: "application/json"],
                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
         } catch {
@@ -251,7 +260,7 @@ public final class InferenceServer: Sendable {
     ) -> Response {
         let (events, sink) = AsyncStream<ByteBuffer>.makeStream(bufferingPolicy: .unbounded)
         let cancellation = Cancellation()
-        let encoder = JSONEncoder()
+        let encoder = JSONEncoder.wire
         let send: @Sendable (Event) -> Void = { event in
             guard let data = try? encoder.encode(event) else { return }
             sink.yield(ByteBuffer(bytes: Data("data: ".utf8) + data + Data("\n\n".utf8)))
@@ -282,6 +291,31 @@ public final class InferenceServer: Sendable {
                                 throw error
                             }
                         })
+    }
+}
+
+/// `GET /health`: alive, and what the server has done — requests received per route, engine jobs answered and
+/// waiting — so a client or an operator can see a restart (counters back at zero) or a backlog.
+struct Health: Encodable {
+    var status = "ok"
+    var requests: [String: Int]
+    var answered: Int
+    var queued: Int
+}
+
+/// Errors Hummingbird raises itself (no such route, wrong method) in OpenAI's shape, like the endpoints' own.
+struct OpenAIShapedHTTPErrors<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context,
+                next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError {
+            let route = "\(request.method.rawValue) \(request.uri.path)"
+            let message = error.status == .notFound ? "no route \(route); this server answers /v1/completions, /v1/chat/completions, /v1/models, /health and /apply-template"
+                                                    : "\(route): \(error.body ?? error.status.reasonPhrase)"
+            return APIError(status: error.status, message: message, type: "invalid_request_error",
+                            code: error.status == .notFound ? "not_found" : nil).response
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+internal import AsyncHTTPClient
 import Foundation
 import InferenceAPI
 import NIOCore

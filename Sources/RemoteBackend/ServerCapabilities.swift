@@ -18,6 +18,17 @@ public struct ServerCapabilities: Sendable, Hashable, CustomStringConvertible {
     public var scoring: Scoring
     /// The server's context length for the model, where it says (vLLM's `max_model_len`).
     public var contextLength: Int?
+    /// Why scores from this server deserve suspicion although it can score (e.g. the alignment of its echoed
+    /// logprobs could not be checked); `nil` when nothing is known against them.
+    public var caveat: String?
+
+    public init(server: String, models: [String], scoring: Scoring, contextLength: Int? = nil, caveat: String? = nil) {
+        self.server = server
+        self.models = models
+        self.scoring = scoring
+        self.contextLength = contextLength
+        self.caveat = caveat
+    }
 
     public var canScore: Bool {
         if case .impossible = scoring { false } else { true }
@@ -29,6 +40,6 @@ public struct ServerCapabilities: Sendable, Hashable, CustomStringConvertible {
         case .tgiPrefill: "prompt logprobs via TGI /generate (decoder_input_details)"
         case .impossible(let reason): "scoring impossible: \(reason)"
         }
-        return "\(server) server; \(scoringText)\(contextLength.map { "; context \($0)" } ?? "")"
+        return "\(server) server; \(scoringText)\(contextLength.map { "; context \($0)" } ?? "")\(caveat.map { "; caution: \($0)" } ?? "")"
     }
 }

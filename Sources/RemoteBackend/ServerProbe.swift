@@ -51,9 +51,24 @@ struct ServerProbe {
                 throw JSONShapeError(path: "choices[0].logprobs.tokens", expected: "the echoed prompt's tokens",
                                      found: "\(tokens.count) token")
             }
-            return Found(capabilities: ServerCapabilities(server: server, models: models,
-                                                          scoring: .echoedLogprobs(maxTokens: maxTokens),
-                                                          contextLength: contextLength), tokenizer: tokenizer)
+            // Logprobs of the right shape can still be of the wrong positions: check before trusting them.
+            var scoring = ServerCapabilities.Scoring.echoedLogprobs(maxTokens: maxTokens)
+            var caveat: String?
+            let alignment: EchoAlignment.Outcome
+            do {
+                alignment = try await EchoAlignment(transport: transport, model: model, maxTokens: maxTokens)
+                    .run(cancellation: cancellation)
+            } catch {
+                alignment = .unverified("\(error)")
+            }
+            switch alignment {
+            case .aligned: break
+            case .misaligned(let reason): scoring = .impossible(reason: reason)
+            case .unverified(let reason): caveat = "the alignment of its echoed logprobs could not be checked: \(reason)"
+            }
+            return Found(capabilities: ServerCapabilities(server: server, models: models, scoring: scoring,
+                                                          contextLength: contextLength, caveat: caveat),
+                         tokenizer: tokenizer)
         } catch let error as RemoteError {
             if case .transport = error { throw error }
             problems.append("/v1/completions with echo and logprobs: \(error)")

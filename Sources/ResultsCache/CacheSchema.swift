@@ -1,4 +1,4 @@
-import GRDB
+internal import GRDB
 
 /// The cache's tables, versioned: each release that changes them appends a migration, never edits one, so a
 /// cache file written by an older AlignScope is upgraded in place instead of being thrown away.

@@ -4,6 +4,7 @@ import Engine
 import Foundation
 import InferenceAPI
 import InferenceServer
+import Synchronization
 
 /// `alignscope serve`: this machine's models over the OpenAI-compatible HTTP API, for another machine's shell
 /// (`load NAME url=http://HOST:PORT/v1 model=NAME`) or any OpenAI client.
@@ -47,7 +48,7 @@ struct Serve: ParsableCommand {
             do {
                 served[name] = try EngineModel(name: name, path: path)
             } catch {
-                throw ValidationError("--model \(name)=\(path): \(error)")
+                throw ServeError("--model \(name)=…: \(error)")
             }
         }
         if !["127.0.0.1", "localhost", "::1"].contains(host) {
@@ -58,35 +59,36 @@ struct Serve: ParsableCommand {
         let names = served.keys.sorted().joined(separator: ", ")
         let host = host
         let outcome = ServeOutcome()
-        let task = Task.detached {
+        // SIGINT/SIGTERM stop the server gracefully: no new connections, requests in flight are answered. A second
+        // Ctrl-C does not wait for them.
+        let impatience = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        let interrupts = Mutex(0)
+        impatience.setEventHandler {
+            if interrupts.withLock({ $0 += 1; return $0 }) >= 2 { _exit(130) }
+        }
+        impatience.resume()
+        Task.detached {
             do {
-                try await server.run { port in
+                try await server.run(stopOnSignals: true) { port in
+                    // The first line on stdout, flushed: scripts and tests read the bound port from it.
                     FileHandle.standardOutput.write(Data("alignscope serve: http://\(host):\(port)/v1 serving \(names) (Ctrl-C stops)\n".utf8))
                 }
                 outcome.finish(nil)
             } catch {
-                outcome.finish(Task.isCancelled || error is CancellationError ? nil : error)
+                outcome.finish(error)
             }
         }
-        // Ctrl-C and SIGTERM stop the server; requests in flight are cut off.
-        var sources: [DispatchSourceSignal] = []
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { task.cancel() }
-            source.resume()
-            sources.append(source)
-        }
         if let error = outcome.wait() {
-            throw ValidationError("serve on \(host):\(port): \(error)")
+            let text = "\(error)"
+            throw ServeError("cannot serve on \(host):\(port): " + (text.contains("Address already in use") ? "the port is in use" : text))
         }
-        sources.forEach { $0.cancel() }
+        impatience.cancel()
     }
 
     private func namedPaths() throws -> [(String, String)] {
         guard !models.isEmpty else {
             guard let path = DefaultModel.path else {
-                throw ValidationError("no --model NAME=PATH given and \(DefaultModel.expectedPath) is missing (scripts/fetch-smollm2.sh fetches it)")
+                throw ServeError("no --model NAME=PATH given and \(DefaultModel.expectedPath) is missing (scripts/fetch-smollm2.sh fetches it)")
             }
             return [("smollm2", path)]
         }
@@ -102,6 +104,12 @@ struct Serve: ParsableCommand {
               argument.index(after: equals) != argument.endIndex else { return nil }
         return (String(argument[..<equals]), String(argument[argument.index(after: equals)...]))
     }
+}
+
+/// Why `serve` could not start, as one line (no usage text: the arguments were fine).
+struct ServeError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// The server task's end, waited for by the command's (main) thread.

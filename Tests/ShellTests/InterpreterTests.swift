@@ -64,7 +64,7 @@ final class InterpreterTests: XCTestCase {
             ("export $1", "export: expected 'to FILE' (usage: export RESULT to FILE)"),
             ("replay x --chek", "replay: unknown switch '--chek' — did you mean '--check'? (usage: replay FILE [--check])"),
             ("help nosuch", "help: no command 'nosuch' (usage: help [COMMAND])"),
-            ("set color=blue", "set: color= expects one of auto, on, off, got 'blue' (usage: set [rows=…] [bars=…] [color=…] [method=…] [seed=…])"),
+            ("set color=blue", "set: color= expects one of auto, on, off, got 'blue' (usage: set [rows=…] [bars=…] [color=…] [method=…] [seed=…] [cache=…])"),
             ("sleep soon", "sleep: SECONDS expects a number, got 'soon' (usage: sleep SECONDS)"),
             ("results extra", "results: unexpected 'extra' (usage: results)"),
         ]

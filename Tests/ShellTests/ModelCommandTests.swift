@@ -24,7 +24,7 @@ final class ModelCommandTests: XCTestCase {
         // transformers' ids for this prompt (models/goldens/smollm2-golden.json).
         XCTAssertEqual(lines.last, "[504, 3575, 282, 4649, 314]")
         XCTAssertTrue(lines.contains("3  4649  ĠFrance"), captured.out)
-        let ids = try JSONSerialization.jsonObject(with: Data(lines.last!.utf8)) as? [Int]
+        let ids = try JSONSerialization.jsonObject(with: Data(XCTUnwrap(lines.last).utf8)) as? [Int]
         XCTAssertEqual(ids, [504, 3575, 282, 4649, 314])
     }
 
@@ -65,7 +65,7 @@ final class ModelCommandTests: XCTestCase {
 
     func testModelCommandErrorsAreOneLine() {
         let cases: [(String, String)] = [
-            ("tokenize nobody hi", "tokenize: no model or tokenizer 'nobody' (load one with 'load NAME PATH')"),
+            ("tokenize nobody hi", "tokenize: no model or tokenizer 'nobody' (load one with 'load NAME PATH' or 'load NAME url=…')"),
             ("load x /no/such/model.gguf", "load: /no/such/model.gguf"),
             ("load tok \(Self.smollm2Tokenizer); ask tok hi", "ask: tok is a tokenizer without weights: load a checkpoint to run it"),
             ("score", "score: expected NAME (usage: score NAME PROMPT CANDIDATE … [method=…] [as NAME])"),

@@ -2,12 +2,16 @@ import Evaluations
 import Foundation
 import InferenceAPI
 import Reports
+import TestSupport
 @testable import Shell
 
-/// A console that keeps what it writes.
+/// A console that keeps what it writes. Every in-process shell of the tests is made with one, so creating it
+/// also moves the results cache off the user's (``TestHome``).
 final class CapturedConsole {
     var out = ""
     var err = ""
+
+    init() { TestHome.isolate() }
     lazy var console = Console(style: .plain, errorStyle: .plain, showsProgress: false, columns: 100,
                                writeOut: { [unowned self] in self.out += $0 },
                                writeError: { [unowned self] in self.err += $0 })
@@ -55,13 +59,10 @@ func temporaryDirectory() -> URL {
 }
 
 enum PathsForTests {
-    /// ../shared beside the repository (tests may read it; the product may not).
-    static let shared = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared")
+    /// The reference data (tests may read it; the product may not): see ``TestFiles/sharedDirectory``.
+    static let shared = TestFiles.sharedDirectory
     /// The repository root.
-    static let repository = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = TestFiles.repositoryRoot
 }
 
 enum WorldGeometryLoader {

@@ -1,4 +1,4 @@
-// The study's summaries. Each `table()` writes the published export contract of its kind (README):
+// The study's summaries. Each table is the published export contract of its kind (README):
 //   opinions     model,country,similarity,questions,ci_low,ci_high
 //   dialects     model,dialect,metric,accuracy,items          (accuracy in percent)
 //   qa           model,language,exact_match,f1,items           (percent)
@@ -9,7 +9,7 @@
 //   comparison   from,to,key,metric,before,after,delta
 
 /// `opinions`: a model's mean similarity to each country's answers.
-public struct OpinionsResult: MeasuredResult, Equatable {
+public struct OpinionsResult: ModelSummary, Equatable {
     public struct Row: Sendable, Equatable {
         public var country: String
         /// Mean of 1 − JS distance over the questions with a defined similarity.
@@ -24,14 +24,13 @@ public struct OpinionsResult: MeasuredResult, Equatable {
     public var rows: [Row]
     /// The country differences are taken to (`nil`: none).
     public var reference: String?
-    /// Descriptions of how the numbers were made (subset, parse, method).
     public var details: [String]
 
-    public init(model: String, rows: [Row], reference: String?, details: [String]) {
-        self.model = model
-        self.rows = rows
-        self.reference = reference
-        self.details = details
+    public static let columns = ["country", "similarity", "questions", "ci_low", "ci_high"]
+
+    public static func cells(_ row: Row) -> [Cell] {
+        [.text(row.country), .number(row.similarity, digits: 4), .integer(row.questions),
+         .number(row.ciLow, digits: 4), .number(row.ciHigh, digits: 4)]
     }
 
     /// Each country's similarity minus the reference country's.
@@ -43,21 +42,9 @@ public struct OpinionsResult: MeasuredResult, Equatable {
     public var kind: ResultKind { .opinions }
     public var title: String { "GlobalOpinionsQA similarity — \(model)" }
 
-    public func table() -> ResultTable {
-        ResultTable(columns: ["model", "country", "similarity", "questions", "ci_low", "ci_high"], rows: rows.map {
-            [.text(model), .text($0.country), .number($0.similarity, digits: 4), .integer($0.questions),
-             .number($0.ciLow, digits: 4), .number($0.ciHigh, digits: 4)]
-        })
-    }
-
     public var notes: [String] {
-        var notes = details
-        if let reference, !differences.isEmpty {
-            notes.append("difference to \(reference): " + differences.map {
-                "\($0.country) \(Self.signed($0.difference))"
-            }.joined(separator: ", "))
-        }
-        return notes
+        guard let reference, !differences.isEmpty else { return details }
+        return details + ["difference to \(reference): " + differences.map { "\($0.country) \(Self.signed($0.difference))" }.joined(separator: ", ")]
     }
 
     public var chart: Chart? {
@@ -80,7 +67,7 @@ public struct OpinionsResult: MeasuredResult, Equatable {
 }
 
 /// `dialects`: MD3 accuracy per dialect for both metrics, and the US gaps.
-public struct DialectsResult: MeasuredResult, Equatable {
+public struct DialectsResult: ModelSummary, Equatable {
     public struct Row: Sendable, Equatable {
         public var dialect: String
         /// `generation` (the paper's plot) or `choice`.
@@ -94,12 +81,6 @@ public struct DialectsResult: MeasuredResult, Equatable {
     public var rows: [Row]
     public var details: [String]
 
-    public init(model: String, rows: [Row], details: [String]) {
-        self.model = model
-        self.rows = rows
-        self.details = details
-    }
-
     public func accuracy(_ dialect: String, metric: String) -> Double? {
         rows.first { $0.dialect == dialect && $0.metric == metric }?.accuracy
     }
@@ -110,14 +91,14 @@ public struct DialectsResult: MeasuredResult, Equatable {
         return us - other
     }
 
+    public static let columns = ["dialect", "metric", "accuracy", "items"]
+
+    public static func cells(_ row: Row) -> [Cell] {
+        [.text(row.dialect), .text(row.metric), .number(row.accuracy, digits: 1), .integer(row.items)]
+    }
+
     public var kind: ResultKind { .dialects }
     public var title: String { "MD3 dialect accuracy — \(model)" }
-
-    public func table() -> ResultTable {
-        ResultTable(columns: ["model", "dialect", "metric", "accuracy", "items"], rows: rows.map {
-            [.text(model), .text($0.dialect), .text($0.metric), .number($0.accuracy, digits: 1), .integer($0.items)]
-        })
-    }
 
     public var notes: [String] {
         var notes = details
@@ -148,7 +129,7 @@ public struct DialectsResult: MeasuredResult, Equatable {
 }
 
 /// `qa`: SQuAD exact match and F1 per language.
-public struct QAResult: MeasuredResult, Equatable {
+public struct QAResult: ModelSummary, Equatable {
     public struct Row: Sendable, Equatable {
         public var language: String
         public var exactMatch: Double
@@ -160,22 +141,14 @@ public struct QAResult: MeasuredResult, Equatable {
     public var rows: [Row]
     public var details: [String]
 
-    public init(model: String, rows: [Row], details: [String]) {
-        self.model = model
-        self.rows = rows
-        self.details = details
+    public static let columns = ["language", "exact_match", "f1", "items"]
+
+    public static func cells(_ row: Row) -> [Cell] {
+        [.text(row.language), .number(row.exactMatch, digits: 1), .number(row.f1, digits: 1), .integer(row.items)]
     }
 
     public var kind: ResultKind { .qa }
     public var title: String { "TyDiQA-GoldP — \(model)" }
-
-    public func table() -> ResultTable {
-        ResultTable(columns: ["model", "language", "exact_match", "f1", "items"], rows: rows.map {
-            [.text(model), .text($0.language), .number($0.exactMatch, digits: 1), .number($0.f1, digits: 1), .integer($0.items)]
-        })
-    }
-
-    public var notes: [String] { details }
 
     public var chart: Chart? {
         .bars(title: "\(title): F1", unit: "F1", bars: rows.map { .init(label: $0.language, value: $0.f1) })
@@ -190,7 +163,7 @@ public struct QAResult: MeasuredResult, Equatable {
 }
 
 /// `choice`: multiple-choice accuracy per language.
-public struct ChoiceResult: MeasuredResult, Equatable {
+public struct ChoiceResult: ModelSummary, Equatable {
     public struct Row: Sendable, Equatable {
         public var language: String
         public var accuracy: Double
@@ -201,22 +174,14 @@ public struct ChoiceResult: MeasuredResult, Equatable {
     public var rows: [Row]
     public var details: [String]
 
-    public init(model: String, rows: [Row], details: [String]) {
-        self.model = model
-        self.rows = rows
-        self.details = details
+    public static let columns = ["language", "accuracy", "items"]
+
+    public static func cells(_ row: Row) -> [Cell] {
+        [.text(row.language), .number(row.accuracy, digits: 1), .integer(row.items)]
     }
 
     public var kind: ResultKind { .choice }
     public var title: String { "Belebele accuracy — \(model)" }
-
-    public func table() -> ResultTable {
-        ResultTable(columns: ["model", "language", "accuracy", "items"], rows: rows.map {
-            [.text(model), .text($0.language), .number($0.accuracy, digits: 1), .integer($0.items)]
-        })
-    }
-
-    public var notes: [String] { details }
 
     public var chart: Chart? {
         .bars(title: title, unit: "% correct", bars: rows.map { .init(label: $0.language, value: $0.accuracy) })
@@ -228,7 +193,7 @@ public struct ChoiceResult: MeasuredResult, Equatable {
 }
 
 /// `rank`: Mean Rank of each country over AskReddit questions (lower = more favoured).
-public struct MeanRankResult: MeasuredResult, Equatable {
+public struct MeanRankResult: ModelSummary, Equatable {
     public struct Row: Sendable, Equatable {
         public var country: String
         public var meanRank: Double
@@ -239,24 +204,16 @@ public struct MeanRankResult: MeasuredResult, Equatable {
     public var rows: [Row]
     public var details: [String]
 
-    public init(model: String, rows: [Row], details: [String]) {
-        self.model = model
-        self.rows = rows
-        self.details = details
-    }
-
     public func meanRank(of country: String) -> Double? { rows.first { $0.country == country }?.meanRank }
+
+    public static let columns = ["country", "mean_rank", "questions"]
+
+    public static func cells(_ row: Row) -> [Cell] {
+        [.text(row.country), .number(row.meanRank, digits: 2), .integer(row.questions)]
+    }
 
     public var kind: ResultKind { .meanRank }
     public var title: String { "AskReddit Mean Rank — \(model)" }
-
-    public func table() -> ResultTable {
-        ResultTable(columns: ["model", "country", "mean_rank", "questions"], rows: rows.map {
-            [.text(model), .text($0.country), .number($0.meanRank, digits: 2), .integer($0.questions)]
-        })
-    }
-
-    public var notes: [String] { details }
 
     public var chart: Chart? {
         .countries(title: "\(title) (lower = favoured)", unit: "mean rank",
@@ -316,7 +273,7 @@ public struct CorrelationResult: AnalysisResult, Equatable {
 }
 
 /// `rewards`: one reward per country (the where-from prompt), drawn as a world map.
-public struct RewardsResult: MeasuredResult, Equatable {
+public struct RewardsResult: ModelSummary, Equatable {
     public struct Row: Sendable, Equatable {
         public var country: String
         public var reward: Double
@@ -336,14 +293,12 @@ public struct RewardsResult: MeasuredResult, Equatable {
         self.completion = completion ?? Completion(finished: rows.count, requested: rows.count)
     }
 
+    public static let columns = ["country", "reward"]
+
+    public static func cells(_ row: Row) -> [Cell] { [.text(row.country), .number(row.reward, digits: 3)] }
+
     public var kind: ResultKind { .rewards }
     public var title: String { "Where are you from? rewards — \(model)" }
-
-    public func table() -> ResultTable {
-        ResultTable(columns: ["model", "country", "reward"], rows: rows.map {
-            [.text(model), .text($0.country), .number($0.reward, digits: 3)]
-        })
-    }
 
     public var notes: [String] { details + [completion.note].compactMap { $0 } }
 

@@ -190,7 +190,7 @@ enum AnalysisCommands {
                 throw invocation.failure("'\(selection)' is not the AskRedditCountries dataset")
             }
             let countries = try filter ?? subjects.countryList("wherefrom")
-            if shell.services.models.registration(source)?.isRewardModel == true {
+            if shell.services.models.isRewardModel(source) {
                 let model = try live.rewardModel(source)
                 run = try live.running("rank") { try LiveRun.askRedditRewards(model: model, on: questions, countries: countries, control: $0) }
             } else {

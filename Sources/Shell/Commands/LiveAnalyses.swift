@@ -1,5 +1,4 @@
 import Datasets
-import Engine
 import Evaluations
 import InferenceAPI
 
@@ -10,23 +9,17 @@ struct LiveAnalyses {
     let shell: Interpreter
     let invocation: Invocation
 
-    /// The model `name` stands for, when it is a loaded model and not a result of that name.
-    func model(_ name: String) -> EngineModel? {
-        guard shell.results.lookup(name) == nil, shell.services.models.registration(name) != nil else { return nil }
-        return try? shell.services.models.registry.model(named: name)
-    }
-
-    /// True when `name` is a registered model (loaded or not) rather than a result.
+    /// True when `name` is a model — local (loaded or not) or remote — rather than a result.
     func isModel(_ name: String) -> Bool {
-        shell.results.lookup(name) == nil && shell.services.models.registration(name) != nil
+        shell.results.lookup(name) == nil && shell.services.models.isModel(name)
     }
 
-    func languageModel(_ name: String) throws -> EngineModel {
-        try invocation.running { try shell.services.models.languageModel(name) }
+    func languageModel(_ name: String) throws -> any LanguageModel {
+        try shell.languageModel(name, for: invocation)
     }
 
-    func rewardModel(_ name: String) throws -> EngineModel {
-        try invocation.running { try shell.services.models.rewardModel(name) }
+    func rewardModel(_ name: String) throws -> any RewardModel {
+        try shell.rewardModel(name, for: invocation)
     }
 
     var method: ScoringMethod { ScoringMethod(rawValue: shell.settings["method"]) ?? .meanNLL }

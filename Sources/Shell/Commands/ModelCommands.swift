@@ -12,20 +12,39 @@ enum ModelCommands {
     static var all: [Command] { [load, info, tokenize, template, ask, score, next, reward] }
 
     static let load = Command(
-        "load", group: .models, summary: "register a model or tokenizer by name (weights load on first use)",
+        "load", group: .models, summary: "register a model by name: a local file, or a server's model with url=",
         details: """
         PATH is a GGUF file, a safetensors or PyTorch checkpoint (file or folder with config.json), or a bare
         tokenizer (tokenizer.json, tokenizer.model, a vocabulary-only GGUF). Only headers and config are read
         now; weights are mapped when a command first needs them, and least recently used models leave memory
         when another needs the room. quant=q8_0 quantises F16/BF16 weights on load (the study ran 8-bit).
+        With url= instead of PATH, NAME is a model on an OpenAI-compatible server (vLLM, TGI, llama.cpp's
+        server, llama-cpp-python, another machine's 'alignscope serve'); every command runs on it unchanged.
+        load asks the server what it serves and whether it can score (prompt logprobs), and says why not when
+        it cannot. model= is the server's model id (optional when it serves only one); key=env:VAR sends $VAR
+        as the API key (a key is never typed: sessions are saved). Requests run concurrency= at a time (8),
+        each within timeout= seconds (120), retried retries= times (5) with backoff on 408/429/5xx, timeouts
+        and dropped connections. Every model's results are kept in the results cache (see 'cache').
         """,
         examples: ["load smollm ~/.cache/alignscope/models/SmolLM2-135M-Instruct.Q4_1.gguf",
-                   "load starling-rm /models/Starling-RM-7B-alpha quant=q8_0"],
-        syntax: Syntax([Operand("NAME", .word), Operand("PATH", .file)],
+                   "load starling-rm /models/Starling-RM-7B-alpha quant=q8_0",
+                   "load mistral url=http://gpu-box:8000/v1 model=mistralai/Mistral-7B-v0.1 key=env:VLLM_KEY concurrency=16"],
+        syntax: Syntax([Operand("NAME", .word), Operand("PATH", .file, optional: true)],
                        options: [OptionSpec("quant", .choice(WeightConversion.allCases.map(\.rawValue)),
-                                            "convert weights on load (none keeps them as stored)")])
+                                            "convert weights on load (none keeps them as stored)")]
+                           + RemoteLoading.options)
     ) { invocation, shell in
-        let name = try invocation.require("NAME"), path = expandingTilde(try invocation.require("PATH"))
+        let name = try invocation.require("NAME")
+        if invocation.option("url") != nil {
+            try RemoteLoading(invocation: invocation, shell: shell).load(name)
+            return
+        }
+        if let remoteOnly = RemoteLoading.options.map(\.key).first(where: { invocation.option($0) != nil }) {
+            throw invocation.usageError("\(remoteOnly)= goes with url= (a model on a server)")
+        }
+        guard let path = invocation.operand("PATH").map(expandingTilde) else {
+            throw invocation.usageError("expected PATH (a model file or folder) or url=http://HOST:PORT/v1")
+        }
         let conversion = WeightConversion(rawValue: invocation.option("quant") ?? "none") ?? .none
         let started = ContinuousClock.now
         let loaded = try invocation.running { try shell.services.models.load(name: name, path: path, conversion: conversion) }
@@ -44,11 +63,16 @@ enum ModelCommands {
 
     static let info = Command(
         "info", group: .models, summary: "architecture, size, dtype mix, memory, context, special tokens, template",
+        details: "For a remote model: its server, what the server serves, whether it can score, and the requests so far.",
         examples: ["info smollm"],
         syntax: Syntax([Operand("NAME", .model)])
     ) { invocation, shell in
         let name = try invocation.require("NAME")
         let models = shell.services.models
+        if let remote = models.remote(name) {
+            RemoteLoading(invocation: invocation, shell: shell).info(name, remote)
+            return
+        }
         var rows: [(String, String)] = []
         if let model = models.registration(name) {
             let summary = model.checkpoint.summary
@@ -162,7 +186,7 @@ enum ModelCommands {
                        flags: [FlagSpec("chat", "format the prompt with the model's chat template")])
     ) { invocation, shell in
         let name = try invocation.require("NAME"), text = try invocation.require("PROMPT")
-        let model = try invocation.running { try shell.services.models.languageModel(name) }
+        let model = try shell.languageModel(name, for: invocation)
         let prompt = invocation.has("chat")
             ? try invocation.running { try model.chatPrompt([.user(text)], addGenerationPrompt: true) } : text
         let options = GenerationOptions(
@@ -202,7 +226,7 @@ enum ModelCommands {
         let name = try invocation.require("NAME"), prompt = try invocation.require("PROMPT")
         let candidates = invocation.values("CANDIDATE")
         let method = ScoringMethod(rawValue: invocation.option("method") ?? shell.settings["method"]) ?? .meanNLL
-        let model = try invocation.running { try shell.services.models.languageModel(name) }
+        let model = try shell.languageModel(name, for: invocation)
         let scores = try invocation.running {
             try model.score([ScoringRequest(prompt: prompt, candidates: candidates)], method: method,
                             control: RunControl(cancellation: shell.cancellation))
@@ -220,10 +244,11 @@ enum ModelCommands {
         let name = try invocation.require("NAME"), prompt = try invocation.require("PROMPT")
         let top = try invocation.integer("top", default: 10)
         guard top > 0 else { throw invocation.usageError("top= must be at least 1") }
-        let model = try invocation.running { try shell.services.models.languageModel(name) }
+        let model = try shell.languageModel(name, for: invocation)
         let tokens = try invocation.running { try model.nextTokens(after: prompt, top: top) }
         let rows: [[Cell]] = tokens.enumerated().map { index, token in
-            [.integer(index + 1), .integer(token.id), .text(visible(token.text)), .number(token.probability, digits: 4)]
+            [.integer(index + 1), token.id >= 0 ? .integer(token.id) : .missing, .text(visible(token.text)),
+             .number(token.probability, digits: 4)]
         }
         shell.console.print(lines: TerminalTable(ResultTable(columns: ["rank", "id", "token", "probability"], rows: rows))
             .lines(style: shell.console.style))
@@ -237,7 +262,7 @@ enum ModelCommands {
     ) { invocation, shell in
         let name = try invocation.require("NAME")
         let texts = invocation.values("TEXT")
-        let model = try invocation.running { try shell.services.models.rewardModel(name) }
+        let model = try shell.rewardModel(name, for: invocation)
         let (control, bar) = shell.runControl(label: "reward")
         defer { bar?.finish() }
         let rewards = try invocation.running { try model.rewards(for: texts, control: control) }

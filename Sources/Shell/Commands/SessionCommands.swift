@@ -26,9 +26,9 @@ enum SessionCommands {
 
     static var set: Command {
         Command(
-            "set", group: .session, summary: "show or change settings (rows, bars, color, method, seed)",
+            "set", group: .session, summary: "show or change settings (rows, bars, color, method, seed, cache)",
             details: "With no arguments, lists every setting with its value and meaning.",
-            examples: ["set", "set rows=100 bars=off", "set method=next-token"],
+            examples: ["set", "set rows=100 bars=off", "set method=next-token", "set cache=off"],
             syntax: Syntax(options: Settings().options)
         ) { invocation, shell in
             for (key, value) in invocation.options.sorted(by: { $0.key < $1.key }) {

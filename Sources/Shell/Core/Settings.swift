@@ -18,6 +18,8 @@ public struct Settings: Sendable {
                    summary: "how live runs score options (PAPER.md: the study used mean-nll)"),
         Definition(key: "seed", kind: .integer, defaultValue: "221",
                    summary: "seed for sampling, few-shot examples and bootstrap intervals (the study's 221)"),
+        Definition(key: "cache", kind: .choice(["on", "off"]), defaultValue: "on",
+                   summary: "answer model calls already made from the results cache (see 'cache')"),
     ]
 
     private var values: [String: String] = [:]

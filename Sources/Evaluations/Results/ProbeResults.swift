@@ -1,6 +1,7 @@
 import Foundation
-import Evaluations
 import InferenceAPI
+
+// Results of probing one model directly, from the shell's model commands rather than from a dataset run.
 
 /// `score`: each candidate continuation's mean NLL and renormalised probability.
 /// CSV columns (a contract): `candidate,mean_nll,probability`.
@@ -37,6 +38,7 @@ public struct CandidateScoresResult: AnalysisResult, Equatable {
               bars: scores.map { Chart.Bar(label: $0.candidate, value: $0.probability) })
     }
 
+    /// One line of at most 80 characters, for notes and bar labels.
     static func abbreviate(_ text: String) -> String {
         let flat = text.replacingOccurrences(of: "\n", with: "⏎")
         return flat.count > 80 ? String(flat.prefix(77)) + "…" : flat
