@@ -79,18 +79,20 @@ let package = Package(
                           dependencies: ["Shell", "Engine", "InferenceAPI", "InferenceServer", "RemoteBackend",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // The engine's benchmark (figures in BENCHMARKS.md)
-        .executableTarget(name: "alignscope-bench", dependencies: ["Engine", "Datasets", "InferenceAPI", "Kernels"],
+        .executableTarget(name: "alignscope-bench",
+                          dependencies: ["Engine", "Datasets", "InferenceAPI", "Kernels", "Tokenizers", "ChatTemplates",
+                                         "InferenceServer", "RemoteBackend"],
                           swiftSettings: fastMath),
 
         // Tests (run optimised: `swift test -c release`)
         // Where every test target finds ../shared, Tests/Fixtures and the fetched SmolLM2
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TextFormatsTests", dependencies: ["TextFormats"]),
-        .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "TestSupport"]),
         .testTarget(name: "ModelFormatsTests", dependencies: ["ModelFormats", "TestSupport"]),
         .testTarget(name: "TokenizersTests", dependencies: ["Tokenizers", "ModelFormats", "TestSupport"]),
         .testTarget(name: "ChatTemplatesTests", dependencies: ["ChatTemplates", "TestSupport"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "TestSupport"]),
         .target(name: "InferenceTestSupport",
                 dependencies: ["InferenceAPI", "InferenceServer", .product(name: "Hummingbird", package: "hummingbird")],
                 path: "Tests/InferenceTestSupport"),
@@ -99,7 +101,8 @@ let package = Package(
                     dependencies: ["InferenceServer", "InferenceTestSupport",
                                    .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .testTarget(name: "RemoteBackendTests",
-                    dependencies: ["RemoteBackend", "InferenceServer", "ResultsCache", "InferenceTestSupport", "Engine"]),
+                    dependencies: ["RemoteBackend", "InferenceServer", "ResultsCache", "InferenceTestSupport", "Engine",
+                                   "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TextFormats", "TestSupport"]),
         .testTarget(name: "EvaluationsTests", dependencies: ["Evaluations", "Datasets", "InferenceAPI", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Evaluations", "TestSupport"]),

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Kernels
 
@@ -35,8 +36,8 @@ final class QuantizationTests: XCTestCase {
     }
 
     func testRealSmolLM2BlocksMatchTheSharedGolden() throws {
-        let golden = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.repository
-            .deletingLastPathComponent().appendingPathComponent("shared/models/goldens/smollm2-quant-blocks.json"))) as? [String: Any]
+        let golden = try JSONSerialization.jsonObject(with: Data(contentsOf: TestFiles.requireShared(
+            "models/goldens/smollm2-quant-blocks.json"))) as? [String: Any]
         let tensors = try XCTUnwrap(golden?["tensors"] as? [[String: Any]])
         XCTAssertFalse(tensors.isEmpty)
         for tensor in tensors {

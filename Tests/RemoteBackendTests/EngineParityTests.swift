@@ -4,14 +4,13 @@ import InferenceAPI
 import InferenceTestSupport
 import RemoteBackend
 import ResultsCache
+import TestSupport
 import XCTest
 
 /// The in-process transformer served by `alignscope serve`'s server and read back by the remote backend over
 /// 127.0.0.1: scores, prompt logprobs and generations through HTTP equal the engine's own.
 final class EngineParityTests: XCTestCase {
-    private static let shared = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared")
+    private static let shared = TestFiles.sharedDirectory
 
     /// A random-weight Llama GGUF with the real Llama 2 vocabulary (../shared/models).
     private func tinyLlama() throws -> EngineModel {
