@@ -451,26 +451,6 @@ struct Lexer {
         let scalars = Array(body.unicodeScalars)
         var out = String.UnicodeScalarView()
         var index = 0
-        func hexValue(count: Int, escape: String) throws -> UInt32 {
-            guard index + count <= scalars.count else {
-                throw TemplateError.syntax("truncated \\\(escape) escape", at: offset)
-            }
-            var value: UInt32 = 0
-            for scalar in scalars[index..<(index + count)] {
-                guard let digit = Int(String(scalar), radix: 16) else {
-                    throw TemplateError.syntax("truncated \\\(escape) escape", at: offset)
-                }
-                value = value * 16 + UInt32(digit)
-            }
-            index += count
-            return value
-        }
-        func append(_ value: UInt32) throws {
-            guard let scalar = Unicode.Scalar(value) else {
-                throw TemplateError.syntax("string literal escape \\U\(PythonText.hex(value, width: 8)) is not a Unicode scalar", at: offset)
-            }
-            out.append(scalar)
-        }
         while index < scalars.count {
             let scalar = scalars[index]
             index += 1
@@ -481,35 +461,14 @@ struct Lexer {
             guard index < scalars.count else {
                 throw TemplateError.syntax("\\ at end of string", at: offset)
             }
-            let escape = scalars[index]
-            index += 1
-            switch escape {
-            case "\n": break
-            case "\\", "'", "\"": out.append(escape)
-            case "a": out.append("\u{07}")
-            case "b": out.append("\u{08}")
-            case "f": out.append("\u{0C}")
-            case "n": out.append("\n")
-            case "r": out.append("\r")
-            case "t": out.append("\t")
-            case "v": out.append("\u{0B}")
-            case "0"..."7":
-                var value = escape.value - 0x30
-                var digits = 1
-                while digits < 3, index < scalars.count, ("0"..."7").contains(scalars[index]) {
-                    value = value * 8 + scalars[index].value - 0x30
-                    index += 1
-                    digits += 1
-                }
-                try append(value)
-            case "x": try append(hexValue(count: 2, escape: "xXX"))
-            case "u": try append(hexValue(count: 4, escape: "uXXXX"))
-            case "U": try append(hexValue(count: 8, escape: "UXXXXXXXX"))
-            case "N":
+            switch PythonStringEscape.decode(scalars, at: &index) {
+            case .success(.scalar(let decoded)): out.append(decoded)
+            case .success(.lineContinuation): break
+            case .success(.unknown("N")):
                 throw TemplateError(.unsupported, "\\N{…} escapes in string literals are not supported", offset: offset)
-            default:
+            case .success(.unknown(let escape)):
+                out.append("\\")
                 if escape.isASCII {
-                    out.append("\\")
                     out.append(escape)
                 } else {
                     // jinja2 backslash-escapes non-ASCII characters before decoding, so "\é" decodes to the
@@ -518,9 +477,12 @@ struct Lexer {
                     let spelled = value <= 0xFF ? "x" + PythonText.hex(value, width: 2)
                         : value <= 0xFFFF ? "u" + PythonText.hex(value, width: 4)
                         : "U" + PythonText.hex(value, width: 8)
-                    out.append("\\")
                     out.append(contentsOf: spelled.unicodeScalars)
                 }
+            case .failure(.truncated(let spelling)):
+                throw TemplateError.syntax("truncated \\\(spelling) escape", at: offset)
+            case .failure(.notAScalar(let value)):
+                throw TemplateError.syntax("string literal escape \\U\(PythonText.hex(value, width: 8)) is not a Unicode scalar", at: offset)
             }
         }
         return String(out)

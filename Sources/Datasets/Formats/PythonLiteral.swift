@@ -271,55 +271,22 @@ public enum PythonLiteral {
                     advance()
                     continue
                 }
-                try escape(escaped, into: &out)
+                try escape(into: &out)
             }
         }
 
-        mutating func escape(_ escaped: Unicode.Scalar, into out: inout String.UnicodeScalarView) throws {
-            advance()
-            switch escaped {
-            case "\n": break // line continuation
-            case "\\": out.append("\\")
-            case "'": out.append("'")
-            case "\"": out.append("\"")
-            case "a": out.append("\u{07}")
-            case "b": out.append("\u{08}")
-            case "f": out.append("\u{0C}")
-            case "n": out.append("\n")
-            case "r": out.append("\r")
-            case "t": out.append("\t")
-            case "v": out.append("\u{0B}")
-            case "x": out.append(try hexScalar(digits: 2))
-            case "u": out.append(try hexScalar(digits: 4))
-            case "U": out.append(try hexScalar(digits: 8))
-            case "0"..."7":
-                var value = escaped.value - 48
-                var count = 1
-                while count < 3, let next = peek, ("0"..."7").contains(next) {
-                    value = value * 8 + next.value - 48
-                    advance()
-                    count += 1
-                }
-                guard let scalar = Unicode.Scalar(value) else { throw fail("invalid octal escape") }
-                out.append(scalar)
-            default:
+        /// Decodes the escape at `position` (the scalar after a backslash).
+        mutating func escape(into out: inout String.UnicodeScalarView) throws {
+            switch PythonStringEscape.decode(scalars, at: &position) {
+            case .success(.scalar(let decoded)): out.append(decoded)
+            case .success(.lineContinuation): break
+            case .success(.unknown(let letter)):
                 // Python keeps unknown escapes verbatim (with a warning).
                 out.append("\\")
-                out.append(escaped)
+                out.append(letter)
+            case .failure(.truncated(let spelling)): throw fail("truncated \\\(spelling) escape")
+            case .failure(.notAScalar): throw fail("escape is not a Unicode scalar")
             }
-        }
-
-        mutating func hexScalar(digits: Int) throws -> Unicode.Scalar {
-            var value: UInt32 = 0
-            for _ in 0..<digits {
-                guard let scalar = peek, scalar.isASCII, let digit = UInt32(String(scalar), radix: 16) else {
-                    throw fail("truncated \\x/\\u/\\U escape")
-                }
-                value = value * 16 + digit
-                advance()
-            }
-            guard let scalar = Unicode.Scalar(value) else { throw fail("escape is not a Unicode scalar") }
-            return scalar
         }
 
         mutating func number() throws -> PythonValue {
