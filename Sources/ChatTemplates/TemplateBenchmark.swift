@@ -1,7 +1,7 @@
 import TextFormats
 
 /// Parsing and rendering speed over a set of cases (such as ../shared/chat-templates/cases.json), for
-/// `alignscope bench templates`. Speed is reported, never asserted; scripts/fixtures/chat_template_peer_bench.py
+/// `alignscope-bench templates`. Speed is reported, never asserted; scripts/fixtures/chat_template_peer_bench.py
 /// measures jinja2 on the same cases for comparison.
 public enum TemplateBenchmark {
     public struct Figure: Sendable, CustomStringConvertible {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Encoding and decoding throughput, for `alignscope bench tokenize`. Speed is reported, never asserted.
+/// Encoding and decoding throughput, for `alignscope-bench tokenize`. Speed is reported, never asserted.
 public enum TokenizerBenchmark {
     /// One measurement.
     public struct Figure: Sendable, CustomStringConvertible {

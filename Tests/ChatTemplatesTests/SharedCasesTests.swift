@@ -34,7 +34,7 @@ final class SharedCasesTests: XCTestCase {
         XCTAssertEqual(failedAsExpected, 26, "cases.json has 26 expected errors")
     }
 
-    /// The benchmark's bookkeeping (not its speed, which `alignscope bench templates` reports).
+    /// The benchmark's bookkeeping (not its speed, which `alignscope-bench templates` reports).
     func testBenchmarkCountsWhatItTimes() throws {
         let cases = try Fixtures.cases(in: Fixtures.casesFile).prefix(8).map { try TemplateCase(value: $0) }
         let figures = TemplateBenchmark.run(Array(cases), repetitions: 1)

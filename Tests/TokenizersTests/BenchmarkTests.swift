@@ -1,7 +1,7 @@
 import XCTest
 @testable import Tokenizers
 
-/// The benchmark's bookkeeping (speed itself is reported by `alignscope bench tokenize`, never asserted).
+/// The benchmark's bookkeeping (speed itself is reported by `alignscope-bench tokenize`, never asserted).
 final class BenchmarkTests: XCTestCase {
     func testFiguresCountWhatWasEncoded() throws {
         let tokenizer = try TokenizerLoader.load(path: TestPaths.sharedTokenizers.appendingPathComponent("smollm2").path)
