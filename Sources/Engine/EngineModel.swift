@@ -11,8 +11,11 @@ public final class EngineModel: LanguageModel, RewardModel, @unchecked Sendable 
     public let identity: ModelIdentity
     public let checkpoint: Checkpoint
     public let tokenizer: any Tokenizer
-    /// The checkpoint's own chat template, when it has one.
+    /// The checkpoint's own chat template, else the study's built-in one its name matches
+    /// (``BuiltinTemplate/matching(model:)``: `zephyr-7b-beta`, `Llama-2-7b-chat-hf`, …), else none.
     public let template: ChatTemplate?
+    /// The built-in template in use when the checkpoint has none of its own.
+    public let builtinTemplate: BuiltinTemplate?
     public let conversion: WeightConversion
     let transformer: Transformer
 
@@ -40,8 +43,14 @@ public final class EngineModel: LanguageModel, RewardModel, @unchecked Sendable 
             } catch {
                 throw EngineError("\(checkpoint.location.path): chat template: \(error)")
             }
+            builtinTemplate = nil
+        } else if let builtin = BuiltinTemplate.matching(model: checkpoint.location.path) {
+            // The study's checkpoints on the Hub ship their templates, but conversions often drop them.
+            do { template = try builtin.template() } catch { throw EngineError("built-in template \(builtin.rawValue): \(error)") }
+            builtinTemplate = builtin
         } else {
             template = nil
+            builtinTemplate = nil
         }
         let weights = try TransformerWeights(checkpoint: checkpoint, conversion: conversion)
         transformer = try Transformer(weights: weights, ropeLayout: checkpoint.ropeLayout, pool: pool)
@@ -276,7 +285,7 @@ public final class EngineModel: LanguageModel, RewardModel, @unchecked Sendable 
 
     public func chatPrompt(_ messages: [ChatMessage], addGenerationPrompt: Bool) throws -> String {
         guard let template else {
-            throw InferenceError.unsupported("\(identity.name) has no chat template")
+            throw InferenceError.unsupported("\(identity.name) has no chat template of its own, and its name matches none of the study's built-in ones (Llama-2-chat, Tülu 2, Zephyr, OpenChat/Starling)")
         }
         let bos = tokenizer.bosID.flatMap { tokenizer.tokenText($0) } ?? ""
         let eos = tokenizer.eosID.flatMap { tokenizer.tokenText($0) } ?? ""
