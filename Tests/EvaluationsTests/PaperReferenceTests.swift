@@ -175,6 +175,41 @@ final class PaperReferenceTests: XCTestCase {
         XCTAssertEqual(fixed(try Correlation.gallup(released, poll: gallup2023()).rows[0].spearman, 7), "0.8493506")
     }
 
+    /// The released Mean Rank table holds the 2023 poll's 21 countries, so against the 2017 order Philippines
+    /// and Syria have no Mean Rank: ρ is over the other 19 (scipy.stats.spearmanr over those 19 gives
+    /// 0.9368421052631579, p 3.543777929131535e-09), and a note names the two. Against 2023 it is the study's
+    /// printed 0.8493506 over all 21 (results/correlations.txt).
+    func testReleasedMeanRankTableAgainstBothPolls() throws {
+        let released = try run("results/starling_rm_df_filtered_USA.csv", as: MeanRankResult.self)
+        let r2017 = try Correlation.gallup(released, poll: Gallup.order2017)
+        XCTAssertEqual(r2017.rows[0].n, 19)
+        XCTAssertEqual(r2017.rows[0].spearman, 0.9368421052631579, accuracy: 1e-12)
+        XCTAssertEqual(r2017.rows[0].pValue, 3.543777929131535e-09, accuracy: 1e-9 * 3.54e-9)
+        XCTAssertEqual(r2017.details, [
+            "Spearman ρ between Mean Rank and Gallup 2017 order (19 countries), p two-sided (t distribution, as scipy)",
+            "Gallup 2017: Philippines, Syria have no Mean Rank in starling-rm-7b-alpha, dropped: n = 19 of 21",
+        ])
+        // Our own 181-country ranking over the same 19 countries orders them alike, so ρ agrees.
+        let ours = try Ranking.meanRanks(run("ask-reddit-reward/starling-rm-7b-alpha-reformatted.csv",
+                                             as: CountryPreferenceRun.self), countries: filter())
+        var shared = ours
+        shared.rows = ours.rows.filter { released.meanRank(of: $0.country) != nil }
+        XCTAssertEqual(try Correlation.gallup(shared, poll: Gallup.order2017).rows[0].spearman, r2017.rows[0].spearman,
+                       accuracy: 1e-12)
+
+        let r2023 = try Correlation.gallup(released, poll: gallup2023())
+        let printed = try run("results/correlations.txt", as: CorrelationResult.self).rows
+        XCTAssertEqual(r2023.rows[0].n, 21)
+        XCTAssertEqual(r2023.rows[0].spearman, printed[1].spearman, accuracy: 1e-12)
+        XCTAssertEqual(r2023.details.count, 1, "nothing dropped: \(r2023.details)")
+
+        var tiny = released
+        tiny.rows = Array(released.rows.prefix(2))
+        XCTAssertThrowsError(try Correlation.gallup(tiny, poll: gallup2023())) { error in
+            XCTAssertTrue("\(error)".hasPrefix("only 2 of Gallup 2023's 21 countries have a Mean Rank in starling-rm-7b-alpha (missing: France, Japan"), "\(error)")
+        }
+    }
+
     func testLanguageModelMeanRankCorrelations() throws {
         let expected: [(String, String, String)] = [
             ("ask-reddit-perplexity/Mistral-7B-v0.1-reformatted.csv", "0.864", "0.925"),

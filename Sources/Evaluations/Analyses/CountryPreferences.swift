@@ -46,20 +46,27 @@ public enum Ranking {
 /// `correlate`: Spearman ρ of Mean Ranks against Gallup, and between models.
 public enum Correlation {
     /// ρ between the ranks of the poll's countries' Mean Ranks and their position 1…n in the poll, with
-    /// scipy's two-sided p-value.
+    /// scipy's two-sided p-value, over the poll's countries that have a Mean Rank: the released Mean Rank table
+    /// holds only the 2023 poll's 21 countries, so against 2017 it lacks Philippines and Syria, which are dropped
+    /// (and named in a note) rather than failing the whole correlation.
     public static func gallup(_ ranks: MeanRankResult, poll: FavorabilityPoll) throws -> CorrelationResult {
-        let values = try poll.countries.map { country in
-            guard let value = ranks.meanRank(of: country) else {
-                throw AnalysisError("\(country) (Gallup \(poll.year)) has no Mean Rank in \(ranks.model)")
-            }
-            return value
+        let ranked = poll.countries.enumerated().compactMap { position, country in
+            ranks.meanRank(of: country).map { (country: country, position: Double(position + 1), meanRank: $0) }
         }
-        guard let (rho, p) = RankStatistics.spearman(values, values.indices.map { Double($0 + 1) }) else {
-            throw AnalysisError("cannot correlate \(values.count) countries")
+        let dropped = poll.countries.filter { ranks.meanRank(of: $0) == nil }
+        guard ranked.count >= 3 else {
+            throw AnalysisError("only \(ranked.count) of Gallup \(poll.year)'s \(poll.countries.count) countries have a Mean Rank in \(ranks.model) (missing: \(dropped.joined(separator: ", ")))")
+        }
+        guard let (rho, p) = RankStatistics.spearman(ranked.map(\.meanRank), ranked.map(\.position)) else {
+            throw AnalysisError("cannot correlate \(ranked.count) countries")
+        }
+        var details = ["Spearman ρ between Mean Rank and Gallup \(poll.year) order (\(ranked.count) countries), p two-sided (t distribution, as scipy)"]
+        if !dropped.isEmpty {
+            details.append("Gallup \(poll.year): \(dropped.joined(separator: ", ")) \(dropped.count == 1 ? "has" : "have") no Mean Rank in \(ranks.model), dropped: n = \(ranked.count) of \(poll.countries.count)")
         }
         return CorrelationResult(rows: [.init(left: ranks.model, right: "Gallup \(poll.year)", spearman: rho, pValue: p,
-                                              n: values.count)],
-                                 details: ["Spearman ρ between Mean Rank and Gallup \(poll.year) order (\(values.count) countries), p two-sided (t distribution, as scipy)"])
+                                              n: ranked.count)],
+                                 details: details)
     }
 
     /// All pairs of models over the countries they share.
