@@ -38,6 +38,7 @@ public enum Ranking {
             "ranked \(columns.count) countries on \(count) questions (\(run.measure == .reward ? "reward: higher" : "mean NLL: lower") is favoured on positive questions, the reverse on negative)",
             "ties share their average rank (the released code's unstable pandas sort broke them arbitrarily)",
         ]
+        if let restriction = run.restriction { details.append(restriction) }
         if let note = run.completion.note { details.append(note) }
         return MeanRankResult(model: run.model, rows: rows, details: details)
     }

@@ -17,6 +17,7 @@ public enum Dialects {
         var details = [
             "generation: greedy guess contains the correct word and no distractor (lower-cased); choice: correct word most probable of 6",
         ]
+        if let restriction = run.restriction { details.append(restriction) }
         if let note = run.completion.note { details.append(note) }
         return DialectsResult(model: run.model, rows: rows, details: details)
     }

@@ -75,6 +75,8 @@ public struct DialectRun: AnalysisResult, Equatable {
     public var completion: Completion
     /// Anything else a reader should know (skipped rows, prompt settings).
     public var details: [String] = []
+    /// The dataset selection the run was cut down to (``restricted(to:selection:)``), which its analysis repeats.
+    public var restriction: String?
 
     public init(model: String, items: [DialectOutcome], origin: RunOrigin, completion: Completion? = nil) {
         self.model = model
@@ -95,7 +97,7 @@ public struct DialectRun: AnalysisResult, Equatable {
         })
     }
 
-    public var notes: [String] { [origin.description] + details + [completion.note].compactMap { $0 } }
+    public var notes: [String] { [origin.description] + details + [restriction, completion.note].compactMap { $0 } }
     public var chart: Chart? { nil }
 }
 
@@ -252,6 +254,8 @@ public struct CountryPreferenceRun: AnalysisResult, Equatable {
     public var completion: Completion
     /// Anything else a reader should know (skipped rows, prompt settings).
     public var details: [String] = []
+    /// The dataset selection the run was cut down to (``restricted(to:selection:)``), which its analysis repeats.
+    public var restriction: String?
 
     public init(model: String, measure: Measure, countries: [String], questions: [CountryPreferenceQuestion],
                 origin: RunOrigin, completion: Completion? = nil) {
@@ -275,7 +279,9 @@ public struct CountryPreferenceRun: AnalysisResult, Equatable {
         })
     }
 
-    public var notes: [String] { [origin.description, "measure \(measure.rawValue)"] + details + [completion.note].compactMap { $0 } }
+    public var notes: [String] {
+        [origin.description, "measure \(measure.rawValue)"] + details + [restriction, completion.note].compactMap { $0 }
+    }
     public var chart: Chart? { nil }
 }
 

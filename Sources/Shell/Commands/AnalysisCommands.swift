@@ -72,14 +72,17 @@ enum AnalysisCommands {
 
     static let dialects = Command(
         "dialects", group: .analyses, summary: "MD3: word-game accuracy per English dialect, and the US gaps",
-        details: "Both metrics: generation (the paper's plot) and choice among the six candidates; gaps en_us − en_in / en_ng.",
+        details: """
+        Both metrics: generation (the paper's plot) and choice among the six candidates; gaps en_us − en_in / en_ng.
+        With a result as SOURCE, 'on md3[…]' reports only the selected games; with a loaded model it runs them.
+        """,
         examples: ["dialects zephyr", "dialects mistral as md3-base", "dialects smollm on md3[:60]"],
         syntax: Syntax([Operand("SOURCE", .source)], clauses: [Clause("on", Operand("DATASET", .dataset, optional: true))],
                        producesResult: true)
     ) { invocation, shell in
         let live = LiveAnalyses(shell: shell, invocation: invocation)
         let source = try invocation.require("SOURCE")
-        let run: DialectRun
+        var run: DialectRun
         if live.isModel(source) {
             let model = try live.languageModel(source)
             let selection = invocation.clause("on") ?? "md3"
@@ -90,9 +93,16 @@ enum AnalysisCommands {
             run = try live.running("dialects") { try LiveRun.dialects(model: model, on: items, options: options, control: $0) }
             live.publishRun(run)
         } else {
-            run = try Subjects(shell: shell, invocation: invocation).result(
-                source, as: DialectRun.self, expected: "MD3 word-game outputs",
-                hint: "import an md3-game output file or load a model first")
+            let subjects = Subjects(shell: shell, invocation: invocation)
+            run = try subjects.result(source, as: DialectRun.self, expected: "MD3 word-game outputs",
+                                      hint: "import an md3-game output file or load a model first")
+            if let selection = invocation.clause("on") {
+                // A selection of the dataset limits the report to those games.
+                guard case .dialects(let items) = try subjects.dataset(selection) else {
+                    throw invocation.failure("'\(selection)' is not an MD3 dataset (expected e.g. md3[en_ng][:10])")
+                }
+                run = try invocation.analysing { try run.restricted(to: items, selection: selection) }
+            }
         }
         shell.publish(Dialects.analyze(run), for: invocation)
     }
@@ -163,6 +173,9 @@ enum AnalysisCommands {
             run = try Subjects(shell: shell, invocation: invocation).result(
                 source, as: ChoiceRun.self, expected: "Belebele answers",
                 hint: "load a model and run it on belebele (the study released no Belebele outputs)")
+            if invocation.clause("on") != nil {
+                throw invocation.usageError("'on DATASET' needs a loaded model as SOURCE; '\(source)' is a result of its own selection")
+            }
         }
         shell.publish(Choice.analyze(run), for: invocation)
     }
@@ -172,9 +185,11 @@ enum AnalysisCommands {
         details: """
         Per question, countries are ranked by reward (or by NLL for language models, lower = better), reversed for
         negative questions; a country's Mean Rank is its mean over the questions. Only the study's 181 countries are
-        ranked unless countries=all.
+        ranked unless countries=all. With a result as SOURCE, 'on askreddit[…]' ranks on the selected questions only;
+        with a loaded model it runs them.
         """,
-        examples: ["rank starling", "rank mistral countries=all", "rank smollm on askreddit[:20]"],
+        examples: ["rank starling", "rank mistral countries=all", "rank mistral on askreddit[sentiment=negative]",
+                   "rank smollm on askreddit[:20]"],
         syntax: Syntax([Operand("SOURCE", .source)], clauses: [Clause("on", Operand("DATASET", .dataset, optional: true))],
                        options: [OptionSpec("countries", .choice(["filter", "all"]), "the study's 181 (filter) or every country")],
                        producesResult: true)
@@ -183,7 +198,7 @@ enum AnalysisCommands {
         let live = LiveAnalyses(shell: shell, invocation: invocation)
         let source = try invocation.require("SOURCE")
         let filter = invocation.option("countries") == "all" ? nil : try subjects.countryList("country-filter")
-        let run: CountryPreferenceRun
+        var run: CountryPreferenceRun
         if live.isModel(source) {
             let selection = invocation.clause("on") ?? "askreddit"
             guard case .askReddit(let questions) = try live.dataset(selection) else {
@@ -204,6 +219,13 @@ enum AnalysisCommands {
         } else {
             run = try subjects.result(source, as: CountryPreferenceRun.self, expected: "AskReddit NLLs or rewards",
                                       hint: "import an ask-reddit-perplexity or ask-reddit-reward file or load a model first")
+            if let selection = invocation.clause("on") {
+                // A selection of the dataset limits the ranking to those questions.
+                guard case .askReddit(let questions) = try subjects.dataset(selection) else {
+                    throw invocation.failure("'\(selection)' is not the AskRedditCountries dataset (expected e.g. askreddit[sentiment=negative])")
+                }
+                run = try invocation.analysing { try run.restricted(to: questions, selection: selection) }
+            }
         }
         let result = try invocation.analysing { try Ranking.meanRanks(run, countries: filter) }
         shell.publish(result, for: invocation)
@@ -226,6 +248,9 @@ enum AnalysisCommands {
             let result = try live.running("rewards") { try LiveRun.whereFrom(model: model, countries: countries, control: $0) }
             shell.publish(result, for: invocation)
             return
+        }
+        if invocation.clause("on") != nil {
+            throw invocation.usageError("'on DATASET' needs a loaded reward model as SOURCE; '\(source)' is not one")
         }
         let result = try Subjects(shell: shell, invocation: invocation).result(
             try invocation.require("SOURCE"), as: RewardsResult.self, expected: "where-from rewards",
