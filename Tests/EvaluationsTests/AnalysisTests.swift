@@ -79,6 +79,45 @@ final class AnalysisTests: XCTestCase {
         }
     }
 
+    /// The shell opens a bundled file by its absolute path but names it as the user should see it
+    /// (`paper-outputs/…`): every note and error then carries that name, never the checkout's path.
+    func testImportedFilesAreNamedAsShown() throws {
+        let directory = try Paths.temporaryDirectory()
+        let goqa = directory + "/goqa.csv"
+        try Paths.write("""
+        question,options,probs,model_id,load_8bit,max_choice,chose_first,chose_last,chose_middle,Chile,Peru
+        Q1,"['a', 'b']","[0.5, 0.5]",m,True,0,True,False,False,-1.0,0.7
+        Q2,"['a', 'b']","[0.5, 0.5, 0.1]",m,True,0,True,False,False,-1.0,0.7
+
+        """, to: goqa)
+        XCTAssertThrowsError(try Importer.import(file: goqa, shownAs: "outputs/goqa.csv")) {
+            XCTAssertEqual("\($0)", "outputs/goqa.csv:3: probs has 3 values for 2 options")
+        }
+        let lenient = try Importer.import(file: goqa, shownAs: "outputs/goqa.csv", policy: .skip)
+        XCTAssertEqual(lenient.notes.filter { $0.contains(directory) }, [])
+        XCTAssertTrue(lenient.notes.contains("imported from outputs/goqa.csv"), "\(lenient.notes)")
+        XCTAssertTrue(lenient.notes.contains("skipped 1 malformed row (first: outputs/goqa.csv:3: probs has 3 values for 2 options)"),
+                      "\(lenient.notes)")
+
+        let generations = directory + "/english.json"
+        try Paths.write(#"{"english-1": "A", "english-2": 5}"#, to: generations)
+        XCTAssertThrowsError(try Importer.import(file: generations, shownAs: "g/english.json")) {
+            XCTAssertEqual("\($0)", "g/english.json: $.english-2: expected a string")
+        }
+
+        let bundled = Paths.datasets + "/paper-outputs/"
+        for (relative, note) in [
+            ("tydiqa-goldp/zephyr-7b-beta_8bit", "imported from paper-outputs/tydiqa-goldp/zephyr-7b-beta_8bit"),
+            ("results/correlations.txt", "imported from paper-outputs/results/correlations.txt (the study's printed scipy results; n not recorded)"),
+            ("results/starling_rm_df_filtered_USA.csv", "imported from paper-outputs/results/starling_rm_df_filtered_USA.csv: the study's released Mean Ranks (reward model, 181-country ranking)"),
+            ("md3-game/zephyr-7b-beta_8bit-no-answers.csv", "imported from paper-outputs/md3-game/zephyr-7b-beta_8bit-no-answers.csv"),
+        ] {
+            let result = try Importer.import(file: bundled + relative, shownAs: "paper-outputs/" + relative)
+            XCTAssertTrue(result.notes.contains(note), "\(relative): \(result.notes)")
+            XCTAssertEqual(result.notes.filter { $0.contains(Paths.datasets) }, [], relative)
+        }
+    }
+
     /// Recomputing similarities from the dataset: with the quirk the published values come back; with the
     /// correct parse the 915 quirk-affected pairs change.
     func testRecomputedSimilaritiesWithEitherParse() throws {

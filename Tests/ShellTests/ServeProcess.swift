@@ -140,16 +140,19 @@ struct ShellRun {
     var out: String
     var err: String
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 120) throws -> ShellRun {
-        let process = try start(arguments, environment: environment)
+    static func run(_ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil,
+                    timeout: Double = 120) throws -> ShellRun {
+        let process = try start(arguments, environment: environment, in: directory)
         return try process.finish(timeout: timeout)
     }
 
-    /// Starts `alignscope` without waiting; output goes to files so the child never blocks on a full pipe.
-    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Started {
+    /// Starts `alignscope` (in `directory`, else this process's working directory) without waiting; output goes
+    /// to files so the child never blocks on a full pipe.
+    static func start(_ arguments: [String], environment: [String: String] = [:], in workingDirectory: URL? = nil) throws -> Started {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try Executable.require())
         process.arguments = arguments
+        if let workingDirectory { process.currentDirectoryURL = workingDirectory }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, given in given }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("alignscope-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -175,6 +178,11 @@ struct ShellRun {
         func kill() {
             _ = Foundation.kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
+        }
+
+        /// What the child has written to stdout so far.
+        var outputSoFar: String {
+            (try? String(contentsOf: directory.appendingPathComponent("out"), encoding: .utf8)) ?? ""
         }
 
         /// Waits for the exit (killing the child after `timeout` seconds) and reads what it wrote.

@@ -17,17 +17,30 @@ import TextFormats
 public enum Importer {
     /// Reads a released file (or a directory of TyDiQA generation files). `model` overrides the model name the
     /// file states. Malformed rows are errors naming file and line, or counted and skipped with `.skip`.
-    public static func `import`(file path: String, model: String? = nil,
+    ///
+    /// - Parameter shown: how notes and errors name the file, when not by `path` — the shell opens a file by its
+    ///   absolute path but names it relative to the bundled `Datasets/`, so a saved session replays anywhere.
+    public static func `import`(file path: String, shownAs shown: String? = nil, model: String? = nil,
                                 policy: MalformedRowPolicy = .fail) throws -> any AnalysisResult {
+        let label = FileLabel(opened: path, shown: shown ?? path)
+        do { return try read(label, model: model, policy: policy) } catch let error as DatasetError {
+            throw label.relabel(error)
+        }
+    }
+
+    private static func read(_ label: FileLabel, model: String?, policy: MalformedRowPolicy) throws -> any AnalysisResult {
+        let path = label.opened
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw DatasetError(file: path, "no such file or directory")
         }
         if isDirectory.boolValue || path.hasSuffix(".json") {
-            return try QAImport.read(path: path, model: model)
+            return try QAImport.read(label, model: model)
         }
-        if path.hasSuffix(".txt") { return try CorrelationImport.read(path: path) }
-        let table = try CSVReader.read(path: path, policy: policy)
+        if path.hasSuffix(".txt") { return try CorrelationImport.read(label) }
+        var table = try CSVReader.read(path: path, policy: policy)
+        table.file = label.shown
+        table.skipped = label.relabel(table.skipped)
         let columns = Set(table.header)
         if columns.isSuperset(of: ["question", "options", "probs"]) {
             return try OpinionImport.read(table, model: model, policy: policy)
@@ -60,6 +73,34 @@ public enum Importer {
     /// `org/Model-Name` → `Model-Name`.
     static func shortModelName(_ id: String) -> String {
         id.split(separator: "/").last.map(String.init) ?? id
+    }
+}
+
+/// A file as opened and as notes and errors name it (the readers below the importer know only the opened path).
+struct FileLabel {
+    let opened: String
+    let shown: String
+
+    /// `opened/x` → `shown/x` (a directory's files keep their names).
+    func callAsFunction(_ file: String) -> String {
+        guard file.hasPrefix(opened) else { return file }
+        return shown + file.dropFirst(opened.count)
+    }
+
+    func relabel(_ error: DatasetError) -> DatasetError {
+        var error = error
+        error.file = self(error.file)
+        return error
+    }
+
+    func relabel(_ skipped: SkippedRows) -> SkippedRows {
+        var relabelled = SkippedRows()
+        for example in skipped.examples { relabelled.record(relabel(example)) }
+        // Beyond the kept examples only the count grows.
+        for _ in skipped.examples.count..<max(skipped.examples.count, skipped.count) {
+            relabelled.record(DatasetError(file: shown, ""))
+        }
+        return relabelled
     }
 }
 

@@ -80,7 +80,8 @@ enum DialectImport {
 
 /// `outputs/tydiqa-goldp/<model>/<language>.json`: `{id: generation}`; a directory holds one file per language.
 enum QAImport {
-    static func read(path: String, model: String?) throws -> QARun {
+    static func read(_ label: FileLabel, model: String?) throws -> QARun {
+        let path = label.opened
         let files: [String]
         var directoryName: String?
         if FileBytes.isDirectory(path) {
@@ -93,10 +94,10 @@ enum QAImport {
         }
         var items: [QAOutcome] = []
         for file in files {
-            let root = try JSONCursor(FileBytes.json(file), file: file)
+            let root = try JSONCursor(FileBytes.json(file), file: label(file))
             let fallback = TyDiQA.language(named: Importer.stem(file))
             for member in try root.members() {
-                let generation = try JSONCursor(member.value, file: file, path: "$.\(member.key)").string()
+                let generation = try JSONCursor(member.value, file: label(file), path: "$.\(member.key)").string()
                 let prefix = member.key.split(separator: "-").first.map(String.init) ?? ""
                 guard let language = TyDiQA.language(named: prefix) ?? fallback else {
                     throw root.error("cannot tell the language of '\(member.key)'")
@@ -104,7 +105,7 @@ enum QAImport {
                 items.append(QAOutcome(id: member.key, language: language, generation: generation))
             }
         }
-        return QARun(model: model ?? directoryName ?? Importer.stem(path), items: items, origin: .imported(path: path))
+        return QARun(model: model ?? directoryName ?? Importer.stem(path), items: items, origin: .imported(path: label.shown))
     }
 }
 
@@ -185,8 +186,9 @@ enum MeanRankImport {
 
 /// `results/correlations.txt`: headings followed by printed `SignificanceResult(statistic=…, pvalue=…)`.
 enum CorrelationImport {
-    static func read(path: String) throws -> CorrelationResult {
-        let text = try FileBytes.string(path)
+    static func read(_ label: FileLabel) throws -> CorrelationResult {
+        let path = label.shown
+        let text = try FileBytes.string(label.opened)
         var rows: [CorrelationResult.Row] = []
         var heading: String?
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {

@@ -45,7 +45,8 @@ enum DataCommands {
         Reads every kind of file in the study's released outputs: GlobalOpinionsQA option probabilities, MD3
         games, TyDiQA generations (a file or a directory), AskReddit NLLs and rewards, where-from rewards, the
         Mean Rank and correlation tables. NAME becomes the model's name and the result's name; analyses then
-        take it as their subject. Paths are tried as given, then under the bundled Datasets/ directory.
+        take it as their subject. Paths are tried as given, then under the bundled Datasets/ directory, and are
+        printed relative to the working directory or Datasets/ (so a saved session replays from any checkout).
         A malformed row is an error naming file and line; with skip-malformed it is left out and counted.
         """,
         examples: ["import mistral from paper-outputs/globalopinionsqa/Mistral-7B-v0.1_8bit.csv",
@@ -59,7 +60,7 @@ enum DataCommands {
         let path = shell.services.resolvePath(file)
         let result: any AnalysisResult
         do {
-            result = try Importer.import(file: path, model: name,
+            result = try Importer.import(file: path, shownAs: shell.services.shownPath(path, given: file), model: name,
                                          policy: invocation.has("skip-malformed") ? .skip : .fail)
         } catch {
             throw invocation.failure("\(error)")

@@ -25,6 +25,19 @@ extension Services {
         }
         return path
     }
+
+    /// How output names a file opened by ``resolvePath(_:)``: relative to the working directory when the file is
+    /// under it, else relative to the bundled `Datasets/` when under that, else as the user wrote it — never an
+    /// absolute path that differs from checkout to checkout, so a saved session replays anywhere.
+    func shownPath(_ resolved: String, given: String) -> String {
+        let file = URL(fileURLWithPath: resolved).standardizedFileURL.path
+        for base in [FileManager.default.currentDirectoryPath, catalog.root].compactMap({ $0 }) {
+            let directory = URL(fileURLWithPath: base).standardizedFileURL.path
+            let prefix = directory.hasSuffix("/") ? directory : directory + "/"
+            if file.hasPrefix(prefix), file.count > prefix.count { return String(file.dropFirst(prefix.count)) }
+        }
+        return given
+    }
 }
 
 /// `~/x` → the home directory's `x` (the shell, not the OS, expands it in a REPL).
