@@ -18,10 +18,12 @@ public enum DefaultModel {
     /// Where the fetch script puts the file.
     public static var expectedPath: String { home.appendingPathComponent("models/\(fileName)").path }
 
-    /// The default model's path when it has been fetched (and has the right size), else nil.
+    /// The default model's path when it has been fetched (and has the right size), else nil. The file may be a
+    /// symlink (e.g. into a shared model store): its target's size is what counts.
     public static var path: String? {
         let path = expectedPath
-        guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: target))?[.size] as? Int,
               size == byteCount else { return nil }
         return path
     }

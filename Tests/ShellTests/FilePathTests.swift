@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import TestSupport
 import XCTest
@@ -37,5 +38,33 @@ final class FilePathTests: XCTestCase {
         let bad = try ShellRun.run(["-c", "import m from \(elsewhere.path)/outputs/bad.csv"], environment: environment, in: elsewhere)
         XCTAssertEqual(bad.status, 1)
         XCTAssertTrue(bad.err.contains("import: outputs/bad.csv:3: probs has 3 values for 2 options"), bad.err)
+    }
+
+    /// `$ALIGNSCOPE_HOME/models/SmolLM2-135M-Instruct.Q4_1.gguf` may be a symlink into another store: the
+    /// REPL registers it and `serve` serves it.
+    func testTheDefaultModelMayBeASymlink() throws {
+        let real = try TestFiles.requireSmolLM2().resolvingSymlinksInPath()
+        let home = temporaryDirectory()
+        try FileManager.default.createDirectory(at: home.appendingPathComponent("models"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: home.appendingPathComponent("models/\(DefaultModel.fileName)").path,
+                                                   withDestinationPath: real.path)
+
+        let saved = ProcessInfo.processInfo.environment["ALIGNSCOPE_HOME"]
+        setenv("ALIGNSCOPE_HOME", home.path, 1)
+        defer { if let saved { setenv("ALIGNSCOPE_HOME", saved, 1) } else { unsetenv("ALIGNSCOPE_HOME") } }
+        XCTAssertEqual(DefaultModel.path, home.appendingPathComponent("models/\(DefaultModel.fileName)").path)
+        XCTAssertEqual(TestFiles.smolLM2.path, DefaultModel.expectedPath)
+        let captured = CapturedConsole()
+        let shell = Interpreter(console: captured.console)
+        ShellMain.registerDefaultModel(in: shell)
+        XCTAssertTrue(shell.services.models.isModel("smollm"), captured.err)
+
+        let server = try ShellRun.start(["serve", "--host", "127.0.0.1", "--port", "0"], environment: ["ALIGNSCOPE_HOME": home.path])
+        defer { server.kill() }
+        let deadline = Date().addingTimeInterval(60)
+        while !server.outputSoFar.contains("\n"), server.process.isRunning, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        XCTAssertTrue(server.outputSoFar.contains("serving smollm2"), server.outputSoFar)
     }
 }

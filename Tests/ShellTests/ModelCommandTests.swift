@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Shell
 
@@ -6,11 +7,7 @@ import XCTest
 /// `ask`/`next` on the real SmolLM2 against transformers' goldens.
 final class ModelCommandTests: XCTestCase {
     static let smollm2Tokenizer = PathsForTests.shared.appendingPathComponent("tokenizers/smollm2").path
-    static var smollm2Model: String? {
-        let path = FileManager.default.homeDirectoryForCurrentUser
-            .appendingPathComponent(".cache/alignscope/models/SmolLM2-135M-Instruct.Q4_1.gguf").path
-        return FileManager.default.fileExists(atPath: path) ? path : nil
-    }
+    static var smollm2Model: String? { try? TestFiles.requireSmolLM2().path }
 
     private func run(_ text: String, _ captured: CapturedConsole = CapturedConsole()) -> (Bool, CapturedConsole) {
         let shell = makeInterpreter(captured)

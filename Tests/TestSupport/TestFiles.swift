@@ -32,9 +32,15 @@ public enum TestFiles {
     /// The data the product bundles (`Datasets/`).
     public static let datasetsDirectory = repositoryRoot.appendingPathComponent("Datasets")
 
-    /// The real SmolLM2 GGUF that scripts/fetch-smollm2.sh puts in the user's cache.
-    public static let smolLM2 = FileManager.default.homeDirectoryForCurrentUser
-        .appendingPathComponent(".cache/alignscope/models/SmolLM2-135M-Instruct.Q4_1.gguf")
+    /// The real SmolLM2 GGUF that scripts/fetch-smollm2.sh puts in `$ALIGNSCOPE_HOME/models` (default
+    /// `~/.cache/alignscope/models`) — the rule of `Engine.DefaultModel.home`, restated because this target
+    /// links no product module. Read when first used, so a test process's own `ALIGNSCOPE_HOME` counts.
+    public static var smolLM2: URL {
+        let environment = ProcessInfo.processInfo.environment
+        let home = environment["ALIGNSCOPE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/alignscope")
+        return home.appendingPathComponent("models/SmolLM2-135M-Instruct.Q4_1.gguf")
+    }
 
     /// The SmolLM2 GGUF, or a skip that says how to fetch it.
     public static func requireSmolLM2() throws -> URL {
