@@ -104,6 +104,35 @@ final class ModelCommandTests: XCTestCase {
         XCTAssertTrue(captured.out.contains("1  7042  ␣Paris"), captured.out)
         XCTAssertTrue(captured.out.contains(" Paris.\n— 2 tokens, stopped by length"), captured.out)
     }
+
+    /// method=next-token scores the candidate's first token: its column is that token's log-probability (the
+    /// CSV contract keeps `mean_nll` for the study's method only), and it agrees with `next`.
+    func testScoreByNextTokenIsALogprob() throws {
+        guard let model = Self.smollm2Model else {
+            throw XCTSkip("SmolLM2 GGUF not fetched (scripts/fetch-smollm2.sh)")
+        }
+        let csv = temporaryDirectory().appendingPathComponent("next.csv").path
+        let (ok, captured) = run("""
+            set bars=off
+            load smollm \(model)
+            next smollm "The capital of France is" top=1
+            score smollm "The capital of France is" " Paris" " London" method=next-token as s
+            export s to '\(csv)'
+            """)
+        XCTAssertTrue(ok, captured.err)
+        let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, "candidate,logprob,probability")
+        let paris = try XCTUnwrap(lines.dropFirst().first?.split(separator: ",").compactMap { Double($0) }.first)
+        XCTAssertLessThan(paris, 0)
+        // `next` printed the probability of " Paris" (id 7042) to four decimals.
+        let nextLine = try XCTUnwrap(captured.out.split(separator: "\n").first { $0.contains("7042") })
+        let printed = try XCTUnwrap(nextLine.split(separator: " ").last.flatMap { Double($0) })
+        XCTAssertEqual(exp(paris), printed, accuracy: 5e-5)
+        XCTAssertTrue(captured.out.contains("candidate  logprob  probability"), captured.out)
+        XCTAssertTrue(captured.out.contains("· logprob = ln p(the candidate's first token | prompt); probability = that p renormalised over the candidates"),
+                      captured.out)
+        XCTAssertFalse(captured.out.contains("mean NLL"), captured.out)
+    }
 }
 
 /// Ctrl-C during a live run keeps what finished: the partial run and its analysis are published.

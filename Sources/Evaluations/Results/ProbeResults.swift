@@ -3,8 +3,10 @@ import InferenceAPI
 
 // Results of probing one model directly, from the shell's model commands rather than from a dataset run.
 
-/// `score`: each candidate continuation's mean NLL and renormalised probability.
-/// CSV columns (a contract): `candidate,mean_nll,probability`.
+/// `score`: each candidate continuation's score and renormalised probability.
+/// CSV columns (a contract): `candidate,mean_nll,probability` for the study's method (mean-nll), and
+/// `candidate,logprob,probability` for method=next-token, whose number is the log-probability of the
+/// candidate's first token, not a mean NLL.
 public struct CandidateScoresResult: AnalysisResult, Equatable {
     public var model: String
     public var prompt: String
@@ -22,15 +24,29 @@ public struct CandidateScoresResult: AnalysisResult, Equatable {
     public var title: String { "Candidate scores — \(model) (\(method.rawValue))" }
 
     public func table() -> ResultTable {
-        ResultTable(columns: ["candidate", "mean_nll", "probability"], rows: scores.map {
-            [.text($0.candidate), .number($0.meanNLL, digits: 4), .number($0.probability, digits: 4)]
-        })
+        switch method {
+        case .meanNLL:
+            ResultTable(columns: ["candidate", "mean_nll", "probability"], rows: scores.map {
+                [.text($0.candidate), .number($0.meanNLL, digits: 4), .number($0.probability, digits: 4)]
+            })
+        case .nextToken:
+            // The engine reports −log p(first token) in `meanNLL`; the column gives log p itself.
+            ResultTable(columns: ["candidate", "logprob", "probability"], rows: scores.map {
+                [.text($0.candidate), .number(-$0.meanNLL, digits: 4), .number($0.probability, digits: 4)]
+            })
+        }
     }
 
     public var notes: [String] {
         let tokens = scores.map { "\($0.tokenCount)" }.joined(separator: "/")
-        return ["prompt: \(Self.abbreviate(prompt))", "tokens scored per candidate: \(tokens)",
-                "probability = exp(−mean NLL) renormalised over the candidates"]
+        switch method {
+        case .meanNLL:
+            return ["prompt: \(Self.abbreviate(prompt))", "tokens scored per candidate: \(tokens)",
+                    "probability = exp(−mean NLL) renormalised over the candidates"]
+        case .nextToken:
+            return ["prompt: \(Self.abbreviate(prompt))", "tokens scored per candidate: \(tokens) (the first token only)",
+                    "logprob = ln p(the candidate's first token | prompt); probability = that p renormalised over the candidates"]
+        }
     }
 
     public var chart: Chart? {

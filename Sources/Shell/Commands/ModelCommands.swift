@@ -215,7 +215,8 @@ enum ModelCommands {
         details: """
         The study's primitive: each candidate's mean NLL after the prompt (tokenized alone, then with the
         candidate) and exp(−NLL) renormalised over the candidates; method=next-token uses the first token's
-        probability instead. Exports as CSV candidate,mean_nll,probability.
+        probability instead. Exports as CSV candidate,mean_nll,probability (method=next-token:
+        candidate,logprob,probability, the first token's natural-log probability).
         """,
         examples: ["score smollm \"The capital of France is\" \" Paris\" \" London\" \" Rome\""],
         syntax: Syntax([Operand("NAME", .model), Operand("PROMPT", .text), Operand("CANDIDATE", .text, repeating: true)],
