@@ -51,12 +51,16 @@ public enum Chart: Sendable, Equatable {
         public var value: Double
         public var low: Double?
         public var high: Double?
+        /// Decimals to print, as the result's table prints the same number (percentages: 1); `nil` leaves it to
+        /// the renderer.
+        public var digits: Int?
 
-        public init(label: String, value: Double, low: Double? = nil, high: Double? = nil) {
+        public init(label: String, value: Double, low: Double? = nil, high: Double? = nil, digits: Int? = nil) {
             self.label = label
             self.value = value
             self.low = low
             self.high = high
+            self.digits = digits
         }
     }
 }

@@ -118,6 +118,23 @@ final class AnalysisTests: XCTestCase {
         }
     }
 
+    /// A percentage's bar prints the decimals its table prints (0.0, not 0.0000, for an accuracy of zero).
+    func testPercentBarsCarryTheTablesDigits() throws {
+        let dialects = Dialects.analyze(try Released.result("md3-game/zephyr-7b-beta_8bit-no-answers.csv", as: DialectRun.self))
+        let wrong = ChoiceOutcome(language: "eng_Latn", question: "q", probabilities: [0.7, 0.1, 0.1, 0.1], correctIndex: 2)
+        let choice = Choice.analyze(ChoiceRun(model: "m", method: .meanNLL, template: "paper", items: [wrong, wrong],
+                                              origin: .live(dataset: "belebele[eng][:2]")))
+        for result in [dialects, choice] as [any AnalysisResult] {
+            guard case .bars(_, _, let bars)? = result.chart else { return XCTFail("\(result.title) draws no bars") }
+            let table = result.table()
+            let column = try XCTUnwrap(table.columns.firstIndex(of: "accuracy"))
+            let digits = table.rows.compactMap { row -> Int? in
+                if case .number(_, let digits) = row[column] { return digits } else { return nil }
+            }
+            XCTAssertEqual(bars.map(\.digits), digits, result.title)
+        }
+    }
+
     /// Recomputing similarities from the dataset: with the quirk the published values come back; with the
     /// correct parse the 915 quirk-affected pairs change.
     func testRecomputedSimilaritiesWithEitherParse() throws {

@@ -112,7 +112,7 @@ public struct DialectsResult: ModelSummary, Equatable {
     }
 
     public var chart: Chart? {
-        .bars(title: title, unit: "% correct", bars: rows.map { .init(label: "\($0.dialect) \($0.metric)", value: $0.accuracy) })
+        .bars(title: title, unit: "% correct", bars: rows.map { .init(label: "\($0.dialect) \($0.metric)", value: $0.accuracy, digits: 1) })
     }
 
     public var measurements: [Measurement] {
@@ -151,7 +151,7 @@ public struct QAResult: ModelSummary, Equatable {
     public var title: String { "TyDiQA-GoldP — \(model)" }
 
     public var chart: Chart? {
-        .bars(title: "\(title): F1", unit: "F1", bars: rows.map { .init(label: $0.language, value: $0.f1) })
+        .bars(title: "\(title): F1", unit: "F1", bars: rows.map { .init(label: $0.language, value: $0.f1, digits: 1) })
     }
 
     public var measurements: [Measurement] {
@@ -184,7 +184,7 @@ public struct ChoiceResult: ModelSummary, Equatable {
     public var title: String { "Belebele accuracy — \(model)" }
 
     public var chart: Chart? {
-        .bars(title: title, unit: "% correct", bars: rows.map { .init(label: $0.language, value: $0.accuracy) })
+        .bars(title: title, unit: "% correct", bars: rows.map { .init(label: $0.language, value: $0.accuracy, digits: 1) })
     }
 
     public var measurements: [Measurement] {
