@@ -19,8 +19,10 @@ public struct TextBarChart: Sendable {
         self.barWidth = max(8, barWidth)
     }
 
-    /// Decimals for the printed values: similarities and their differences need four, percentages one.
+    /// Decimals for the printed values: what the result's table uses when the chart says (percentages: one),
+    /// else four for small values (similarities and their differences) and one for large ones.
     var digits: Int {
+        if let given = bars.compactMap(\.digits).max() { return given }
         let largest = bars.map { abs($0.value) }.filter(\.isFinite).max() ?? 0
         return largest < 2 ? 4 : 1
     }

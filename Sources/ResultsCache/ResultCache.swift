@@ -140,11 +140,13 @@ public final class ResultCache: Sendable {
     @discardableResult
     public func clearAll() throws -> Int {
         try guarded("clearing") {
-            try pool.write { db -> Int in
+            let count = try pool.write { db -> Int in
                 let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM result") ?? 0
                 try db.execute(sql: "DELETE FROM result; DELETE FROM model;")
                 return count
             }
+            try compact()
+            return count
         } after: { modelIDs.withLock { $0.removeAll() } }
     }
 
@@ -175,14 +177,23 @@ public final class ResultCache: Sendable {
 
     private func clearModels(where condition: String, _ arguments: StatementArguments, what: String) throws -> Int {
         try guarded(what) {
-            try pool.write { db -> Int in
+            let count = try pool.write { db -> Int in
                 let count = try Int.fetchOne(db, sql: """
                     SELECT COUNT(*) FROM result WHERE model_id IN (SELECT id FROM model WHERE \(condition))
                     """, arguments: arguments) ?? 0
                 try db.execute(sql: "DELETE FROM model WHERE \(condition)", arguments: arguments)
                 return count
             }
+            try compact()
+            return count
         } after: { modelIDs.withLock { $0.removeAll() } }
+    }
+
+    /// Gives the freed pages back to the file system: `cache clear` is how a user reclaims the disk, and SQLite
+    /// otherwise keeps deleted pages (and the write-ahead log) for reuse.
+    private func compact() throws {
+        try pool.vacuum()
+        try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
     }
 
     private func existingModelID(_ model: ModelIdentity, _ db: Database) throws -> Int64? {

@@ -30,6 +30,16 @@ final class TerminalTests: XCTestCase {
         ])
     }
 
+    func testBarsPrintTheDigitsTheirTableUses() {
+        // A percentage of zero is "0.0" in the table, so in the bars too (not the "0.0000" of small values).
+        let lines = TextBarChart(title: "Accuracy", unit: "%", bars: [
+            Chart.Bar(label: "eng_Latn", value: 0, digits: 1),
+            Chart.Bar(label: "deu_Latn", value: 1.5, digits: 1),
+        ], barWidth: 8).lines()
+        XCTAssertEqual(lines[1], "eng_Latn            0.0")
+        XCTAssertEqual(lines[2], "deu_Latn  ████████  1.5")
+    }
+
     func testDifferencesDrawBothSidesOfAnAxis() {
         let lines = TextBarChart(title: "Δ vs US", unit: "", bars: [
             Chart.Bar(label: "China", value: -0.02),

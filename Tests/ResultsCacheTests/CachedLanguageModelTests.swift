@@ -134,6 +134,22 @@ final class CachedLanguageModelTests: XCTestCase {
         XCTAssertEqual(counting.computed.count, 2)
     }
 
+    func testClearingGivesTheDiskSpaceBack() throws {
+        let cache = try openCache()
+        let model = CharacterBigramModel(name: "big", trainingText: surveyText)
+        // A few thousand long prompts: megabytes of keys.
+        let long = (0 ..< 3000).map { index in
+            ScoringRequest(prompt: String(repeating: "Question \(index) about trust in institutions. ", count: 8) + "Answer: (",
+                           candidates: ["A)", "B)"])
+        }
+        _ = try CachedLanguageModel(wrapping: model, cache: cache).score(long, method: .meanNLL, control: .none)
+        let full = try cache.statistics().fileBytes
+        XCTAssertGreaterThan(full, 1_000_000)
+        XCTAssertEqual(try cache.clear(modelNamed: "big"), 3000)
+        let cleared = try cache.statistics().fileBytes
+        XCTAssertLessThan(cleared, full / 10, "clearing leaves \(cleared) of \(full) bytes")
+    }
+
     func testRewardsAreCached() throws {
         let cache = try openCache()
         let model = LengthReward()

@@ -26,7 +26,7 @@ struct BarChartSVG {
         let span = domainHigh - domainLow == 0 ? 1 : domainHigh - domainLow
         func x(_ value: Double) -> Double { plotLeft + (value - domainLow) / span * (plotRight - plotLeft) }
         let digits = tickDigits(ticks)
-        let valueDigits = (extremes.map(abs).max() ?? 0) < 2 ? 4 : 1
+        let valueDigits = bars.compactMap(\.digits).max() ?? ((extremes.map(abs).max() ?? 0) < 2 ? 4 : 1)
 
         var svg = SVGDocument(width: width, height: height)
         svg.text(title, x: width / 2, y: 26, size: 16, anchor: .middle, weight: "bold")
