@@ -51,6 +51,19 @@ final class ModelCommandTests: XCTestCase {
         XCTAssertGreaterThan(refused, 0)
     }
 
+    func testACheckpointWithoutATemplateUsesTheStudysTemplateItsNameMatches() throws {
+        let tiny = PathsForTests.shared.appendingPathComponent("models/llama-2-tiny-random.gguf")
+        guard FileManager.default.fileExists(atPath: tiny.path) else { throw XCTSkip("\(tiny.path) not present") }
+        let link = temporaryDirectory().appendingPathComponent("zephyr-7b-beta.Q8_0.gguf")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: tiny)
+        let (ok, captured) = run("load z '\(link.path)'; info z; template z generation; ask z hi chat max=2")
+        XCTAssertTrue(ok, captured.err)
+        XCTAssertTrue(captured.out.contains("built-in zephyr (HuggingFaceH4/zephyr-7b-beta tokenizer_config.json; the checkpoint has none)"),
+                      captured.out)
+        XCTAssertTrue(captured.out.contains("<|user|>\nWhere are you from?</s>\n<|assistant|>"), captured.out)
+        XCTAssertTrue(captured.out.contains("— 2 tokens"), captured.out)
+    }
+
     func testTemplateRendersAConversationWithTheModelsOwnTemplate() throws {
         let conversation = temporaryDirectory().appendingPathComponent("chat.json")
         try #"[{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}]"#

@@ -129,7 +129,16 @@ public final class ModelShelf {
         } else {
             throw EngineError(unknown(name))
         }
-        guard let source else { return nil }
+        guard let source else {
+            // As the engine does: a checkpoint without its own template runs with the study's one its name matches.
+            guard let model = registry.registration(named: name),
+                  let builtin = BuiltinTemplate.matching(model: model.checkpoint.location.path) else { return nil }
+            do {
+                return (try builtin.template(), "built-in \(builtin.rawValue) (\(builtin.provenance); the checkpoint has none)")
+            } catch {
+                throw EngineError("built-in chat template \(builtin.rawValue): \(error)")
+            }
+        }
         do {
             return (try ChatTemplate(source: source.text), Self.describe(source.origin))
         } catch {
