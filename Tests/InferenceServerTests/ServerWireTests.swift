@@ -207,7 +207,7 @@ private func postCompletion(_ client: HTTPClient, _ url: String) async throws ->
 }
 
 /// Holds every generation until the test opens the gate.
-private final class GateModel: LanguageModel, @unchecked Sendable {
+private final class GateModel: ForwardingLanguageModel, @unchecked Sendable {
     let wrapped: any LanguageModel
     private let entered = DispatchSemaphore(value: 0)
     private let gate = DispatchSemaphore(value: 0)
@@ -215,9 +215,6 @@ private final class GateModel: LanguageModel, @unchecked Sendable {
     private var isOpen = false
 
     init(wrapping model: any LanguageModel) { wrapped = model }
-
-    var identity: ModelIdentity { wrapped.identity }
-    var preferredBatchSize: Int { wrapped.preferredBatchSize }
 
     func waitUntilEntered(seconds: Double) -> Bool { entered.wait(timeout: .now() + seconds) == .success }
 
@@ -234,21 +231,5 @@ private final class GateModel: LanguageModel, @unchecked Sendable {
             gate.signal()
         }
         return try wrapped.generate(prompts, options: options, control: control, onToken: onToken)
-    }
-
-    func score(_ requests: [ScoringRequest], method: ScoringMethod, control: RunControl) throws -> [[CandidateScore]] {
-        try wrapped.score(requests, method: method, control: control)
-    }
-
-    func promptLogprobs(_ texts: [String], control: RunControl) throws -> [[TokenLogprob]] {
-        try wrapped.promptLogprobs(texts, control: control)
-    }
-
-    func nextTokens(after prompt: String, top: Int) throws -> [TokenProbability] {
-        try wrapped.nextTokens(after: prompt, top: top)
-    }
-
-    func chatPrompt(_ messages: [ChatMessage], addGenerationPrompt: Bool) throws -> String {
-        try wrapped.chatPrompt(messages, addGenerationPrompt: addGenerationPrompt)
     }
 }

@@ -40,13 +40,10 @@ final class EchoAlignmentTests: XCTestCase {
 
 /// Reports, for each token of an echoed text, the logprob of that token at the *next* position — log p(xᵢ | x≤ᵢ)
 /// instead of log p(xᵢ | x<ᵢ) — as llama-cpp-python's server does. Everything else is the wrapped model's.
-final class ShiftedEchoModel: LanguageModel, @unchecked Sendable {
-    let wrapped: CharacterBigramModel
+final class ShiftedEchoModel: ForwardingLanguageModel, @unchecked Sendable {
+    let wrapped: any LanguageModel
 
-    init(wrapping model: CharacterBigramModel) { wrapped = model }
-
-    var identity: ModelIdentity { wrapped.identity }
-    var preferredBatchSize: Int { wrapped.preferredBatchSize }
+    init(wrapping model: any LanguageModel) { wrapped = model }
 
     func promptLogprobs(_ texts: [String], control: RunControl) throws -> [[TokenLogprob]] {
         try zip(texts, try wrapped.promptLogprobs(texts, control: control)).map { text, tokens in
@@ -59,22 +56,5 @@ final class ShiftedEchoModel: LanguageModel, @unchecked Sendable {
                 return shifted
             }
         }
-    }
-
-    func score(_ requests: [ScoringRequest], method: ScoringMethod, control: RunControl) throws -> [[CandidateScore]] {
-        try wrapped.score(requests, method: method, control: control)
-    }
-
-    func generate(_ prompts: [String], options: GenerationOptions, control: RunControl,
-                  onToken: (@Sendable (Int, String) -> Void)?) throws -> [Generation] {
-        try wrapped.generate(prompts, options: options, control: control, onToken: onToken)
-    }
-
-    func nextTokens(after prompt: String, top: Int) throws -> [TokenProbability] {
-        try wrapped.nextTokens(after: prompt, top: top)
-    }
-
-    func chatPrompt(_ messages: [ChatMessage], addGenerationPrompt: Bool) throws -> String {
-        try wrapped.chatPrompt(messages, addGenerationPrompt: addGenerationPrompt)
     }
 }

@@ -141,7 +141,7 @@ final class LoopbackParityTests: XCTestCase {
 }
 
 /// A model that takes `delay` seconds per text, to make a run long enough to interrupt.
-final class SlowModel: LanguageModel, @unchecked Sendable {
+final class SlowModel: ForwardingLanguageModel, @unchecked Sendable {
     let wrapped: any LanguageModel
     let delay: Double
 
@@ -149,9 +149,6 @@ final class SlowModel: LanguageModel, @unchecked Sendable {
         wrapped = model
         self.delay = delay
     }
-
-    var identity: ModelIdentity { wrapped.identity }
-    var preferredBatchSize: Int { wrapped.preferredBatchSize }
 
     private func pause(_ count: Int) { Thread.sleep(forTimeInterval: delay * Double(count)) }
 
@@ -169,14 +166,6 @@ final class SlowModel: LanguageModel, @unchecked Sendable {
     func promptLogprobs(_ texts: [String], control: RunControl) throws -> [[TokenLogprob]] {
         pause(texts.count)
         return try wrapped.promptLogprobs(texts, control: control)
-    }
-
-    func nextTokens(after prompt: String, top: Int) throws -> [TokenProbability] {
-        try wrapped.nextTokens(after: prompt, top: top)
-    }
-
-    func chatPrompt(_ messages: [ChatMessage], addGenerationPrompt: Bool) throws -> String {
-        try wrapped.chatPrompt(messages, addGenerationPrompt: addGenerationPrompt)
     }
 }
 

@@ -90,7 +90,7 @@ final class ChildServer: XCTestCase {
 }
 
 /// Appends each text its model reads to a file, one JSON string a line.
-final class LoggingModel: LanguageModel, @unchecked Sendable {
+final class LoggingModel: ForwardingLanguageModel, @unchecked Sendable {
     let wrapped: any LanguageModel
     private let handle: FileHandle?
     private let lock = NSLock()
@@ -100,9 +100,6 @@ final class LoggingModel: LanguageModel, @unchecked Sendable {
         FileManager.default.createFile(atPath: logPath, contents: nil)
         handle = FileHandle(forWritingAtPath: logPath)
     }
-
-    var identity: ModelIdentity { wrapped.identity }
-    var preferredBatchSize: Int { wrapped.preferredBatchSize }
 
     func promptLogprobs(_ texts: [String], control: RunControl) throws -> [[TokenLogprob]] {
         let result = try wrapped.promptLogprobs(texts, control: control)
@@ -114,22 +111,5 @@ final class LoggingModel: LanguageModel, @unchecked Sendable {
             }
         }
         return result
-    }
-
-    func score(_ requests: [ScoringRequest], method: ScoringMethod, control: RunControl) throws -> [[CandidateScore]] {
-        try wrapped.score(requests, method: method, control: control)
-    }
-
-    func generate(_ prompts: [String], options: GenerationOptions, control: RunControl,
-                  onToken: (@Sendable (Int, String) -> Void)?) throws -> [Generation] {
-        try wrapped.generate(prompts, options: options, control: control, onToken: onToken)
-    }
-
-    func nextTokens(after prompt: String, top: Int) throws -> [TokenProbability] {
-        try wrapped.nextTokens(after: prompt, top: top)
-    }
-
-    func chatPrompt(_ messages: [ChatMessage], addGenerationPrompt: Bool) throws -> String {
-        try wrapped.chatPrompt(messages, addGenerationPrompt: addGenerationPrompt)
     }
 }
