@@ -24,8 +24,10 @@ public final class EngineModel: LanguageModel, RewardModel, @unchecked Sendable 
 
     /// Loads `checkpoint`'s weights (mapping them; converting only when `conversion` asks) and its tokenizer.
     /// - Parameter tokenizer: overrides the checkpoint's own (for weights that come without one).
+    /// - Parameter template: one of the study's templates to use instead of the checkpoint's own.
     public init(name: String, checkpoint: Checkpoint, conversion: WeightConversion = .none,
-                tokenizer: (any Tokenizer)? = nil, pool: ThreadPool = .shared) throws(EngineError) {
+                tokenizer: (any Tokenizer)? = nil, template chosen: BuiltinTemplate? = nil,
+                pool: ThreadPool = .shared) throws(EngineError) {
         self.checkpoint = checkpoint
         self.conversion = conversion
         if let tokenizer {
@@ -37,7 +39,10 @@ public final class EngineModel: LanguageModel, RewardModel, @unchecked Sendable 
                 throw EngineError("\(checkpoint.location.path): \(error)")
             }
         }
-        if let source = checkpoint.tokenizer.chatTemplate {
+        if let chosen {
+            do { template = try chosen.template() } catch { throw EngineError("built-in template \(chosen.rawValue): \(error)") }
+            builtinTemplate = chosen
+        } else if let source = checkpoint.tokenizer.chatTemplate {
             do {
                 template = try ChatTemplate(source: source.text)
             } catch {

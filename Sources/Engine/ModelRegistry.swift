@@ -1,3 +1,4 @@
+import ChatTemplates
 import Foundation
 import InferenceAPI
 import Kernels
@@ -9,6 +10,8 @@ public struct RegisteredModel: Sendable {
     public let name: String
     public let path: String
     public let conversion: WeightConversion
+    /// The study template chosen with `load … template=` (over the checkpoint's own), if any.
+    public let template: BuiltinTemplate?
     public let checkpoint: Checkpoint
     /// Bytes the weights take once loaded (mapped in place, or converted).
     public let weightBytes: Int
@@ -46,7 +49,8 @@ public final class ModelRegistry: @unchecked Sendable {
     /// Opens `path` (headers and config only: fast for any size) and registers it as `name`, replacing any
     /// model of that name.
     @discardableResult
-    public func register(name: String, path: String, conversion: WeightConversion = .none) throws -> RegisteredModel {
+    public func register(name: String, path: String, conversion: WeightConversion = .none,
+                         template: BuiltinTemplate? = nil) throws -> RegisteredModel {
         let files: ModelFiles
         do {
             files = try ModelFiles.open(URL(fileURLWithPath: path))
@@ -71,7 +75,7 @@ public final class ModelRegistry: @unchecked Sendable {
         }
         let positions = min(config.contextLength, 4096)
         let cacheBytes = 2 * config.layerCount * config.keyValueHeadCount * config.headDimension * 4 * positions
-        let model = RegisteredModel(name: name, path: path, conversion: conversion, checkpoint: checkpoint,
+        let model = RegisteredModel(name: name, path: path, conversion: conversion, template: template, checkpoint: checkpoint,
                                     weightBytes: weightBytes, cacheBytes: cacheBytes)
         state.withLock {
             $0.registered[name] = model
@@ -128,7 +132,8 @@ public final class ModelRegistry: @unchecked Sendable {
                 state.loaded[oldest] = nil
                 state.recency.removeFirst()
             }
-            let model = try EngineModel(name: name, checkpoint: entry.checkpoint, conversion: entry.conversion, pool: pool)
+            let model = try EngineModel(name: name, checkpoint: entry.checkpoint, conversion: entry.conversion,
+                                        template: entry.template, pool: pool)
             state.loaded[name] = model
             state.recency.append(name)
             return model

@@ -64,6 +64,17 @@ final class ModelCommandTests: XCTestCase {
         XCTAssertTrue(captured.out.contains("— 2 tokens"), captured.out)
     }
 
+    func testTemplateOptionChoosesAStudyTemplateOverTheCheckpointsOwn() throws {
+        guard let model = Self.smollm2Model else { throw XCTSkip("SmolLM2 GGUF not fetched (scripts/fetch-smollm2.sh)") }
+        let (ok, captured) = run("load s '\(model)' template=tulu-2; info s; template s generation; ask s hi chat max=1")
+        XCTAssertTrue(ok, captured.err)
+        XCTAssertTrue(captured.out.contains("built-in tulu-2 (allenai/tulu-2-dpo-7b tokenizer_config.json; chosen with template=)"), captured.out)
+        XCTAssertTrue(captured.out.contains("<|user|>\nWhere are you from?\n<|assistant|>"), captured.out)
+        let (refused, errors) = run("load r url=http://127.0.0.1:1/v1 template=zephyr")
+        XCTAssertFalse(refused)
+        XCTAssertTrue(errors.err.hasPrefix("error: load: template= chooses a local checkpoint's chat template"), errors.err)
+    }
+
     func testTemplateRendersAConversationWithTheModelsOwnTemplate() throws {
         let conversation = temporaryDirectory().appendingPathComponent("chat.json")
         try #"[{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}]"#

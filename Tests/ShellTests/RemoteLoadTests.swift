@@ -59,9 +59,9 @@ final class RemoteLoadTests: XCTestCase {
 
     func testLoadOptionsAreCheckedBeforeAnyRequest() {
         // Misused options are usage errors: the message, then the command's usage.
-        let usage = " (usage: load NAME [PATH] [quant=…] [url=…] [model=…] [key=…] [concurrency=…] [timeout=…] [retries=…])"
+        let usage = " (usage: load NAME [PATH] [quant=…] [template=…] [url=…] [model=…] [key=…] [concurrency=…] [timeout=…] [retries=…])"
         let cases: [(String, String)] = [
-            ("load r", "error: load: expected PATH (a model file or folder) or url=http://HOST:PORT/v1 (usage: load NAME [PATH] [quant=…] [url=…] [model=…] [key=…] [concurrency=…] [timeout=…] [retries=…])"),
+            ("load r", "error: load: expected PATH (a model file or folder) or url=http://HOST:PORT/v1 (usage: load NAME [PATH] [quant=…] [template=…] [url=…] [model=…] [key=…] [concurrency=…] [timeout=…] [retries=…])"),
             ("load r /some/file url=http://127.0.0.1:1/v1", "error: load: give PATH or url=, not both ('/some/file')" + usage),
             ("load r /some/file model=m", "error: load: model= goes with url= (a model on a server)" + usage),
             ("load r url=http://127.0.0.1:1/v1 model=m quant=q8_0", "error: load: quant= converts local weights; a server's model runs as the server loaded it" + usage),

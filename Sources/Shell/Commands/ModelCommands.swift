@@ -31,7 +31,9 @@ enum ModelCommands {
                    "load mistral url=http://gpu-box:8000/v1 model=mistralai/Mistral-7B-v0.1 key=env:VLLM_KEY concurrency=16"],
         syntax: Syntax([Operand("NAME", .word), Operand("PATH", .file, optional: true)],
                        options: [OptionSpec("quant", .choice(WeightConversion.allCases.map(\.rawValue)),
-                                            "convert weights on load (none keeps them as stored)")]
+                                            "convert weights on load (none keeps them as stored)"),
+                                 OptionSpec("template", .choice(BuiltinTemplate.allCases.map(\.rawValue)),
+                                            "chat with one of the study's templates instead of the checkpoint's own")]
                            + RemoteLoading.options)
     ) { invocation, shell in
         let name = try invocation.require("NAME")
@@ -46,8 +48,11 @@ enum ModelCommands {
             throw invocation.usageError("expected PATH (a model file or folder) or url=http://HOST:PORT/v1")
         }
         let conversion = WeightConversion(rawValue: invocation.option("quant") ?? "none") ?? .none
+        let template = invocation.option("template").flatMap(BuiltinTemplate.init(rawValue:))
         let started = ContinuousClock.now
-        let loaded = try invocation.running { try shell.services.models.load(name: name, path: path, conversion: conversion) }
+        let loaded = try invocation.running {
+            try shell.services.models.load(name: name, path: path, conversion: conversion, template: template)
+        }
         let elapsed = ContinuousClock.now - started
         switch loaded {
         case .model(let model):

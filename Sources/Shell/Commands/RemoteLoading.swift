@@ -22,6 +22,9 @@ struct RemoteLoading {
         if let path = invocation.operand("PATH") {
             throw invocation.usageError("give PATH or url=, not both ('\(path)')")
         }
+        if invocation.option("template") != nil {
+            throw invocation.usageError("template= chooses a local checkpoint's chat template; a server's model chats with the server's")
+        }
         if invocation.option("quant") != nil {
             throw invocation.usageError("quant= converts local weights; a server's model runs as the server loaded it")
         }

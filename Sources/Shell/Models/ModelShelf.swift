@@ -38,7 +38,9 @@ public final class ModelShelf {
     }
 
     /// Registers `path` under `name`, replacing whatever had that name.
-    public func load(name: String, path: String, conversion: WeightConversion) throws -> Loaded {
+    /// - Parameter template: one of the study's chat templates to use instead of the checkpoint's own.
+    public func load(name: String, path: String, conversion: WeightConversion,
+                     template: BuiltinTemplate? = nil) throws -> Loaded {
         let files: ModelFiles
         do { files = try ModelFiles.open(URL(fileURLWithPath: path)) } catch { throw EngineError("\(error)") }
         tokenizers[name] = nil
@@ -46,8 +48,11 @@ public final class ModelShelf {
         switch files {
         case .checkpoint:
             tokenizerFiles[name] = nil
-            return .model(try registry.register(name: name, path: path, conversion: conversion))
+            return .model(try registry.register(name: name, path: path, conversion: conversion, template: template))
         case .tokenizer(let tokenizer):
+            if let template {
+                throw EngineError("template=\(template.rawValue) goes with a model checkpoint; \(path) is a tokenizer only")
+            }
             registry.remove(name)
             tokenizerFiles[name] = (path, tokenizer)
             return .tokenizer(path: path)
@@ -125,6 +130,11 @@ public final class ModelShelf {
         if let entry = tokenizerFiles[name] {
             source = entry.files.chatTemplate
         } else if let model = registry.registration(named: name) {
+            if let chosen = model.template {
+                do { return (try chosen.template(), "built-in \(chosen.rawValue) (\(chosen.provenance); chosen with template=)") } catch {
+                    throw EngineError("built-in chat template \(chosen.rawValue): \(error)")
+                }
+            }
             source = model.checkpoint.tokenizer.chatTemplate
         } else {
             throw EngineError(unknown(name))
