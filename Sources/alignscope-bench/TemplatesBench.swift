@@ -25,8 +25,9 @@ struct TemplatesBench {
     func run() throws {
         let path = casesFile ?? SharedFiles.path("chat-templates/cases.json")
         let cases: [TemplateCase]
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { failure("\(path): cannot read the file") }
         do {
-            guard case .dict(let root) = try Value(json: try String(contentsOfFile: path, encoding: .utf8)),
+            guard case .dict(let root) = try Value(json: text),
                   case .list(let items)? = root["cases"] else {
                 failure("\(path): expected an object with a \"cases\" list")
             }

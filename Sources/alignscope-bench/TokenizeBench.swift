@@ -41,7 +41,7 @@ struct TokenizeBench {
         print("| tokenizer | file | tokens | encode MB/s | encode tokens/s | cold-cache encode MB/s | decode MB/s |")
         print("|---|---|---|---|---|---|---|")
         for path in tokenizers.isEmpty ? defaultTokenizers : tokenizers {
-            let file = URL(fileURLWithPath: path).pathComponents.suffix(2).joined(separator: "/")
+            let file = URL(fileURLWithPath: path).standardizedFileURL.pathComponents.dropFirst().suffix(2).joined(separator: "/")
             do {
                 let cold = try TokenizerBenchmark.coldEncode(loading: { try TokenizerLoader.load(path: path) }, texts: texts)
                 let figures = TokenizerBenchmark.run(try TokenizerLoader.load(path: path), texts: texts, repetitions: repetitions)
