@@ -1,3 +1,5 @@
+import CKernels
+
 /// Matmul of float weights (F32, F16, BF16) against float activations, in Swift SIMD.
 ///
 /// Every output element is computed the same way whatever tile it falls in: 16 lane-partial sums over
@@ -66,6 +68,12 @@ func floatMatmul<F: FloatRowFormat>(_ format: F.Type, _ w: WeightMatrix, rows: R
                                     _ x: UnsafePointer<Float>, ldx: Int, tokens: Int,
                                     _ y: UnsafeMutablePointer<Float>, ldy: Int) {
     guard F.self != F32Rows.self, tokens >= 4 else {
+        if F.self == F16Rows.self, vectorKernelsActive {
+            // Decode: the C kernel streams the half rows at full bandwidth, with this function's arithmetic.
+            ck_gemv_f16_vector(w.base, w.rowStride, Int32(rows.lowerBound), Int32(rows.upperBound),
+                               x, ldx, Int32(tokens), y, ldy, Int32(w.columns))
+            return
+        }
         floatTiles(format, w, rows: rows, x, ldx: ldx, tokens: tokens, y, ldy: ldy)
         return
     }

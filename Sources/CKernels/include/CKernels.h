@@ -67,6 +67,16 @@ void ck_quantize_q8k(const float *x, size_t ldx, int rows, int k, void *out);
 void ck_gemm_q8k(int type, const void *w, size_t w_stride, int r0, int r1,
                  const void *xq, int ntok, float *y, size_t ldy, int k);
 
+/* ---- Half-precision weights against float activations, for a few tokens (decode) ---------------------------- */
+
+/* y[t * ldy + r] = dot(W row r, x row t) for r in [r0, r1), t in [0, ntok): `w` points at row 0 of an F16
+ * matrix whose rows are `w_stride` bytes apart; x rows are `ldx` floats apart. The arithmetic is Kernels'
+ * floatTiles' (16 lane-partial FMA sums over k in steps of 16, the halving reduction, then the k % 16 tail in
+ * order), so results are the same bits as the Swift path. AVX-512 only: call when
+ * ckernels_vector_path_active(); the Swift path is the portable one. */
+void ck_gemv_f16_vector(const void *w, size_t w_stride, int r0, int r1,
+                        const float *x, size_t ldx, int ntok, float *y, size_t ldy, int k);
+
 /* ---- Weight quantisation on load ----------------------------------------------------------------------------- */
 
 /* Quantises `k` floats (k a multiple of 32) to ggml Q8_0 blocks exactly as ggml's quantize_row_q8_0_ref. */
