@@ -4,7 +4,7 @@ import Kernels
 
 /// Speed measurements of a loaded model, in llama-bench's terms (ppN: prompt processing of N tokens in one
 /// batch, logits for the last one only; tgN: N single-token decode steps from an empty context), plus the
-/// study-specific ones. The `alignscope-bench` executable and the shell's `bench` command print these.
+/// study-specific ones. The `alignscope-bench` executable prints these.
 public enum EngineBenchmark {
     /// Token ids spread over the vocabulary, the same every run (llama-bench uses random ids).
     static func tokens(_ count: Int, vocabulary: Int, seed: UInt64 = 1) -> [Int] {
